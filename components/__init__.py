@@ -1,0 +1,1 @@
+"""One Pulumi ComponentResource per service; `__main__.py` composes them."""

@@ -1,0 +1,156 @@
+"""Stack configuration: read once, validated up front, typed.
+
+Every knob lives in `Pulumi.<stack>.yaml` under the `streaming-lakehouse:` namespace, with defaults
+here. A bad value fails `pulumi preview` with a `ConfigError` that names the key and the expected form.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+NAMESPACE = "streaming-lakehouse"
+_DOCKER_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,40}$")
+
+
+class ConfigError(pulumi.RunError):
+    """A stack config value is missing, of the wrong type, or out of range. The message names the key."""
+
+
+class _Section:
+    """One structured config key (`streaming-lakehouse:kafka`), read field by field, unknown fields refused."""
+
+    def __init__(self, key: str, raw: Any) -> None:
+        self.key = f"{NAMESPACE}:{key}"
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{self.key}: expected an object with fields, got {raw!r}")
+        self.raw: dict[str, Any] = raw
+        self.read: set[str] = set()
+
+    def _get(self, name: str, default: Any) -> Any:
+        self.read.add(name)
+        return self.raw.get(name, default)
+
+    def integer(self, name: str, default: int, low: int, high: int, what: str = "an integer") -> int:
+        value = self._get(name, default)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"{self.key}.{name}: expected {what} in {low}..{high}, got {value!r}")
+        return value
+
+    def port(self, name: str, default: int) -> int:
+        return self.integer(name, default, 1, 65535, what="a TCP port number")
+
+    def string(self, name: str, default: str, pattern: re.Pattern[str] | None = None, form: str = "") -> str:
+        value = self._get(name, default)
+        if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
+            raise ConfigError(f"{self.key}.{name}: expected {form or 'a string'}, got {value!r}")
+        return value
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.raw) - self.read)
+        if unknown:
+            raise ConfigError(
+                f"{self.key}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(self.read))}"
+            )
+
+
+@dataclass(frozen=True)
+class BaseImageSettings:
+    suite: str
+    ca_dir: str
+
+
+@dataclass(frozen=True)
+class KafkaSettings:
+    host_port: int
+    memory_mb: int
+    heap_mb: int
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    project: str
+    stack: str
+    name_prefix: str  # prefix of every Docker object name, so stacks never collide
+    bind_address: str  # host address published ports listen on
+    base_image: BaseImageSettings
+    kafka: KafkaSettings
+
+    def docker_name(self, suffix: str) -> str:
+        return f"{self.name_prefix}-{suffix}"
+
+    def image_labels(self) -> dict[str, str]:
+        # No stack label: images are a build cache that stacks share.
+        return {"com.pulumi.project": self.project}
+
+    def labels(self, component: str) -> dict[str, str]:
+        return {
+            "com.pulumi.project": self.project,
+            "com.pulumi.stack": self.stack,
+            "io.streaming-lakehouse.component": component,
+        }
+
+
+def _object(cfg: pulumi.Config, key: str) -> Any:
+    try:
+        return cfg.get_object(key)
+    except (ValueError, pulumi.ConfigTypeError) as exc:
+        raise ConfigError(f"{NAMESPACE}:{key}: expected an object (YAML mapping), got {cfg.get(key)!r}") from exc
+
+
+def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: str | None = None) -> StackSettings:
+    cfg = cfg or pulumi.Config(NAMESPACE)
+    project = project or pulumi.get_project()
+    stack = stack or pulumi.get_stack()
+
+    name_prefix = cfg.get("namePrefix") or f"lakehouse-{stack}".lower()
+    if not _DOCKER_NAME.match(name_prefix):
+        raise ConfigError(
+            f"{NAMESPACE}:namePrefix: expected lower-case letters, digits, '.', '_' or '-' "
+            f"(at most 41 characters), got {name_prefix!r}"
+        )
+    bind_address = cfg.get("bindAddress") or "127.0.0.1"
+    try:
+        ipaddress.ip_address(bind_address)
+    except ValueError:
+        raise ConfigError(
+            f"{NAMESPACE}:bindAddress: expected an IP address such as 127.0.0.1, got {bind_address!r}"
+        ) from None
+
+    base = _Section("baseImage", _object(cfg, "baseImage"))
+    base_image = BaseImageSettings(
+        suite=base.string("suite", "trixie", re.compile(r"^[a-z]+$"), "a Debian suite name such as trixie"),
+        ca_dir=base.string(
+            "caDir", "/usr/local/share/ca-certificates", re.compile(r"^/"), "an absolute directory path"
+        ),
+    )
+    base.finish()
+
+    k = _Section("kafka", _object(cfg, "kafka"))
+    kafka = KafkaSettings(
+        host_port=k.port("hostPort", 9092),
+        memory_mb=k.integer("memoryMb", 1024, 256, 65536, "a memory limit in MiB"),
+        heap_mb=k.integer("heapMb", 512, 128, 32768, "a JVM heap size in MiB"),
+    )
+    k.finish()
+    if kafka.heap_mb >= kafka.memory_mb:
+        raise ConfigError(
+            f"{NAMESPACE}:kafka.heapMb ({kafka.heap_mb}) must be below kafka.memoryMb ({kafka.memory_mb})"
+        )
+
+    return StackSettings(
+        project=project,
+        stack=stack,
+        name_prefix=name_prefix,
+        bind_address=bind_address,
+        base_image=base_image,
+        kafka=kafka,
+    )

@@ -1,0 +1,105 @@
+"""`KafkaBroker`: a single-node Apache Kafka in KRaft mode, with a listener for containers on the stack
+network (`kafka:29092`) and one for the host on the configured loopback port."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+
+import pulumi
+
+from components.config import StackSettings
+from providers.docker import (
+    Container,
+    ContainerArgs,
+    ContainerPort,
+    ContainerVolume,
+    DockerBuild,
+    Healthcheck,
+    Image,
+    ImageArgs,
+    NetworkAttachment,
+    Volume,
+    VolumeArgs,
+)
+
+INTERNAL_HOST = "kafka"
+INTERNAL_PORT = 29092
+CONTAINER_EXTERNAL_PORT = 9092
+DATA_DIR = "/var/lib/kafka/data"
+
+
+def cluster_id(project: str, stack: str) -> str:
+    """A KRaft cluster id (base64 of a UUID) that is stable for a stack and distinct between stacks."""
+    raw = uuid.uuid5(uuid.NAMESPACE_URL, f"streaming-lakehouse/{project}/{stack}").bytes
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@dataclass
+class KafkaBrokerArgs:
+    settings: StackSettings
+    network_name: pulumi.Input[str]
+    base_image_ref: pulumi.Input[str]
+
+
+class KafkaBroker(pulumi.ComponentResource):
+    bootstrap_servers: pulumi.Output[str]
+    internal_bootstrap_servers: pulumi.Output[str]
+
+    def __init__(self, name: str, args: KafkaBrokerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("streaming-lakehouse:index:KafkaBroker", name, None, opts)
+        s = args.settings
+        k = s.kafka
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.image = Image(
+            f"{name}-image",
+            ImageArgs(
+                image_name="lakehouse-kafka",
+                build=DockerBuild(context="images/kafka", args={"BASE_IMAGE": args.base_image_ref}),
+                labels=s.image_labels(),
+            ),
+            child,
+        )
+        self.data = Volume(
+            f"{name}-data", VolumeArgs(name=s.docker_name("kafka-data"), labels=s.labels("kafka")), child
+        )
+        self.container = Container(
+            f"{name}-broker",
+            ContainerArgs(
+                name=s.docker_name("kafka"),
+                image=self.image.image_ref,
+                labels=s.labels("kafka"),
+                hostname=INTERNAL_HOST,
+                envs={
+                    "KAFKA_CLUSTER_ID": cluster_id(s.project, s.stack),
+                    "KAFKA_INTERNAL_HOST": INTERNAL_HOST,
+                    "KAFKA_INTERNAL_PORT": str(INTERNAL_PORT),
+                    "KAFKA_EXTERNAL_HOST": s.bind_address,
+                    # Advertised to host clients, so it must be the published port, not the container's.
+                    "KAFKA_EXTERNAL_PORT": str(k.host_port),
+                    "KAFKA_HEAP_OPTS": f"-Xms{k.heap_mb}m -Xmx{k.heap_mb}m",
+                },
+                ports=[ContainerPort(internal=CONTAINER_EXTERNAL_PORT, external=k.host_port, ip=s.bind_address)],
+                volumes=[ContainerVolume(container_path=DATA_DIR, volume_name=self.data.name)],
+                networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[INTERNAL_HOST])],
+                memory=k.memory_mb,
+                healthcheck=Healthcheck(
+                    tests=["CMD", "/opt/kafka/bin/healthcheck"],
+                    interval="5s",
+                    timeout="30s",
+                    retries=5,
+                    start_period="60s",
+                ),
+                wait_timeout=240,
+            ),
+            child,
+        )
+        self.bootstrap_servers = self.container.container_id.apply(lambda _: f"{s.bind_address}:{k.host_port}")
+        self.internal_bootstrap_servers = self.container.container_id.apply(
+            lambda _: f"{INTERNAL_HOST}:{INTERNAL_PORT}"
+        )
+        self.register_outputs(
+            {"bootstrap_servers": self.bootstrap_servers, "internal_bootstrap_servers": self.internal_bootstrap_servers}
+        )

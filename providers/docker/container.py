@@ -1,0 +1,245 @@
+"""`Container`: a long-running service container (official provider: docker.Container).
+
+Create and update wait until the container is healthy (or just running when it has no health check),
+so components that depend on it start against a service that answers. Changes Docker can apply to a
+live container (restart policy, memory) update in place; every other change replaces it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker.errors
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
+
+from providers.docker._client import client
+from providers.docker._props import to_props
+from providers.errors import ContainerStartError
+
+# Inputs Docker can change on a running container, or that only steer this provider.
+IN_PLACE = frozenset({"restart", "memory", "wait", "wait_timeout", "must_run"})
+REPLACING = (
+    "name", "image", "command", "entrypoints", "envs", "secret_envs", "ports", "volumes",
+    "networks_advanced", "hostname", "user", "labels", "healthcheck",
+)  # fmt: skip
+
+
+@dataclass
+class ContainerPort:
+    internal: int
+    external: pulumi.Input[int]
+    # Loopback by default: services are for this machine, not its network.
+    ip: str = "127.0.0.1"
+    protocol: str = "tcp"
+
+
+@dataclass
+class ContainerVolume:
+    container_path: str
+    volume_name: pulumi.Input[str] | None = None
+    host_path: str | None = None
+    read_only: bool = False
+
+
+@dataclass
+class NetworkAttachment:
+    name: pulumi.Input[str]
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Healthcheck:
+    tests: list[str]  # Docker form: ["CMD", "/usr/local/bin/healthcheck"]
+    interval: str = "5s"
+    timeout: str = "10s"
+    retries: int = 3
+    start_period: str = "0s"
+
+
+@dataclass
+class ContainerArgs:
+    name: pulumi.Input[str]
+    image: pulumi.Input[str]
+    labels: pulumi.Input[dict[str, str]]
+    command: list[pulumi.Input[str]] | None = None
+    entrypoints: list[str] | None = None
+    envs: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Kept apart from `envs` so they stay secret in state and previews.
+    secret_envs: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    ports: list[ContainerPort] = field(default_factory=list)
+    volumes: list[ContainerVolume] = field(default_factory=list)
+    networks_advanced: list[NetworkAttachment] = field(default_factory=list)
+    hostname: str | None = None
+    user: str | None = None
+    restart: str = "unless-stopped"
+    memory: int | None = None  # MiB
+    healthcheck: Healthcheck | None = None
+    wait: bool = True
+    wait_timeout: int = 180  # seconds
+    must_run: bool = True
+
+
+_DURATION = re.compile(r"^(\d+)(ms|s|m|h)$")
+_NS = {"ms": 1_000_000, "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000}
+
+
+def duration_ns(text: str) -> int:
+    m = _DURATION.match(text)
+    if not m:
+        raise ValueError(f"duration {text!r} is not of the form 500ms, 5s, 2m or 1h")
+    return int(m.group(1)) * _NS[m.group(2)]
+
+
+def _logs_tail(dc: docker.DockerClient, cid: str, lines: int = 40) -> str:
+    try:
+        return dc.api.logs(cid, tail=lines).decode(errors="replace").rstrip()
+    except docker.errors.APIError:
+        return "(no logs)"
+
+
+def wait_until_ready(dc: docker.DockerClient, cid: str, name: str, timeout_s: int) -> None:
+    """Block until the container is healthy, or running if it has no health check; raise with its logs."""
+    deadline = time.monotonic() + timeout_s
+    last_probe = ""
+    while True:
+        state = dc.api.inspect_container(cid)["State"]
+        health = state.get("Health")
+        if state.get("Running") and (health is None or health.get("Status") == "healthy"):
+            return
+        if state.get("Status") in ("exited", "dead") or state.get("Restarting"):
+            reason = f"exited with code {state.get('ExitCode')}"
+            break
+        if health and health.get("Log"):
+            last_probe = health["Log"][-1].get("Output", "").strip()
+        if time.monotonic() > deadline:
+            reason = f"not healthy after {timeout_s}s" + (f" (last health probe: {last_probe})" if last_probe else "")
+            break
+        time.sleep(1)
+    raise ContainerStartError(f"container {name} {reason}; its last log lines:\n{_logs_tail(dc, cid)}")
+
+
+class ContainerProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        dc = client()
+        api = dc.api
+        networks = props.get("networks_advanced") or []
+        ports = props.get("ports") or []
+        volumes = props.get("volumes") or []
+        host_config = api.create_host_config(
+            port_bindings={
+                f"{p['internal']}/{p.get('protocol', 'tcp')}": (p.get("ip", "127.0.0.1"), int(p["external"]))
+                for p in ports
+            },
+            binds={
+                (v.get("volume_name") or v["host_path"]): {
+                    "bind": v["container_path"],
+                    "mode": "ro" if v.get("read_only") else "rw",
+                }
+                for v in volumes
+            },
+            restart_policy={"Name": props.get("restart", "unless-stopped")},
+            mem_limit=f"{props['memory']}m" if props.get("memory") else None,
+            # No swap on top: the limit is the limit, and update can move it either way.
+            memswap_limit=f"{props['memory']}m" if props.get("memory") else None,
+            network_mode=networks[0]["name"] if networks else None,
+        )
+        networking_config = None
+        if networks:
+            first = networks[0]
+            networking_config = api.create_networking_config(
+                {first["name"]: api.create_endpoint_config(aliases=first.get("aliases") or None)}
+            )
+        hc = props.get("healthcheck")
+        healthcheck = None
+        if hc:
+            healthcheck = {
+                "test": hc["tests"],
+                "interval": duration_ns(hc.get("interval", "5s")),
+                "timeout": duration_ns(hc.get("timeout", "10s")),
+                "retries": int(hc.get("retries", 3)),
+                "start_period": duration_ns(hc.get("start_period", "0s")),
+            }
+        env = {**(props.get("envs") or {}), **(props.get("secret_envs") or {})}
+        created = api.create_container(
+            image=props["image"],
+            name=props["name"],
+            command=props.get("command"),
+            entrypoint=props.get("entrypoints"),
+            environment=[f"{k}={v}" for k, v in sorted(env.items())],
+            ports=[(int(p["internal"]), p.get("protocol", "tcp")) for p in ports],
+            volumes=[v["container_path"] for v in volumes],
+            hostname=props.get("hostname"),
+            user=props.get("user"),
+            labels=props.get("labels") or {},
+            healthcheck=healthcheck,
+            host_config=host_config,
+            networking_config=networking_config,
+        )
+        cid = created["Id"]
+        try:
+            for extra in networks[1:]:
+                api.connect_container_to_network(cid, extra["name"], aliases=extra.get("aliases") or None)
+            api.start(cid)
+            if props.get("wait", True):
+                wait_until_ready(dc, cid, props["name"], int(props.get("wait_timeout", 180)))
+        except Exception:
+            # Create must be all-or-nothing: a half-made container would be invisible to Pulumi.
+            api.remove_container(cid, force=True)
+            raise
+        return CreateResult(cid, {**props, "container_id": cid, "running": True})
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = [k for k in REPLACING if olds.get(k) != news.get(k)]
+        in_place = [k for k in IN_PLACE if olds.get(k) != news.get(k)]
+        stopped = olds.get("running") is False and news.get("must_run", True)
+        return DiffResult(
+            changes=bool(replaces or in_place or stopped),
+            replaces=replaces,
+            delete_before_replace=True,  # the name is fixed, so old and new cannot exist side by side
+        )
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        dc = client()
+        memory = news.get("memory")
+        dc.api.update_container(
+            id_,
+            restart_policy={"Name": news.get("restart", "unless-stopped")},
+            mem_limit=f"{memory}m" if memory else None,
+            memswap_limit=f"{memory}m" if memory else None,
+        )
+        if news.get("must_run", True) and not dc.api.inspect_container(id_)["State"].get("Running"):
+            dc.api.start(id_)
+        if news.get("wait", True):
+            wait_until_ready(dc, id_, news["name"], int(news.get("wait_timeout", 180)))
+        return UpdateResult({**news, "container_id": id_, "running": True})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            state = client().api.inspect_container(id_)["State"]
+        except docker.errors.NotFound:
+            return ReadResult("", {})
+        return ReadResult(id_, {**props, "running": bool(state.get("Running"))})
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        api = client().api
+        try:
+            api.stop(id_, timeout=30)
+            api.remove_container(id_, force=True)
+        except docker.errors.NotFound:
+            return
+
+
+class Container(Resource, module="docker", name="Container"):
+    container_id: pulumi.Output[str]
+    running: pulumi.Output[bool]
+
+    def __init__(self, resource_name: str, args: ContainerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["secret_envs"]))
+        props = {**to_props(args), "container_id": None, "running": None}
+        if args.secret_envs:
+            props["secret_envs"] = pulumi.Output.secret(props["secret_envs"])
+        super().__init__(ContainerProvider(), resource_name, props, opts)

@@ -1,0 +1,108 @@
+"""`Image`: a project image built from a context in this repository (official provider: docker.Image).
+
+The tag is a digest of the context's files, the Dockerfile, the build args and the target, so a
+changed context yields a new tag and the containers using it are replaced; an unchanged one is never
+rebuilt. Images are kept on delete: they are a build cache shared by stacks, pruned by `make clean-images`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker.errors
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
+
+from providers.docker._client import build_log_error, client, digest_tree, digest_values, project_root
+from providers.docker._props import to_props
+from providers.errors import ImageBuildError
+
+BUILD_TIMEOUT_S = 3600
+
+
+@dataclass
+class DockerBuild:
+    # Relative to the project root, so the state does not depend on where the repo is checked out.
+    context: str
+    dockerfile: str = "Dockerfile"
+    args: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    target: str | None = None
+
+
+@dataclass
+class ImageArgs:
+    image_name: str  # repository part of the tag, e.g. "lakehouse-kafka"
+    build: DockerBuild
+    labels: pulumi.Input[dict[str, str]]
+
+
+def image_tag(props: dict[str, Any]) -> str:
+    build = props["build"]
+    key = digest_values(props["context_digest"], build.get("dockerfile"), build.get("args", {}), build.get("target"))
+    return f"{props['image_name']}:{key[:16]}"
+
+
+class ImageProvider(ResourceProvider):
+    def _build(self, props: dict[str, Any]) -> dict[str, Any]:
+        tag = image_tag(props)
+        dc = client(timeout=BUILD_TIMEOUT_S)
+        try:
+            return {**props, "image_ref": tag, "image_id": dc.images.get(tag).id}
+        except docker.errors.ImageNotFound:
+            pass
+        build = props["build"]
+        log: list[str] = []
+        try:
+            # Host networking: RUN steps download from package registries; containers never need it later.
+            stream = dc.api.build(
+                path=os.path.join(project_root(), build["context"]),
+                dockerfile=build.get("dockerfile", "Dockerfile"),
+                tag=tag,
+                buildargs=build.get("args") or {},
+                target=build.get("target"),
+                labels=props.get("labels") or {},
+                network_mode="host",
+                rm=True,
+                forcerm=True,
+                decode=True,
+            )
+            for chunk in stream:
+                if "stream" in chunk:
+                    log.append(chunk["stream"])
+                if "error" in chunk:
+                    raise ImageBuildError(build_log_error([*log, chunk["error"]], f"building {tag} failed"))
+        except docker.errors.APIError as exc:
+            raise ImageBuildError(build_log_error(log, f"building {tag} failed: {exc}")) from exc
+        return {**props, "image_ref": tag, "image_id": dc.images.get(tag).id}
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        outs = self._build(props)
+        return CreateResult(outs["image_ref"], outs)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if olds.get("image_name") != news.get("image_name"):
+            return DiffResult(changes=True, replaces=["image_name"])
+        changes = [k for k in ("build", "context_digest", "labels") if olds.get(k) != news.get(k)]
+        return DiffResult(changes=bool(changes), replaces=[])
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._build(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            image = client().images.get(props.get("image_ref") or id_)
+        except docker.errors.ImageNotFound:
+            return ReadResult("", {})
+        return ReadResult(id_, {**props, "image_id": image.id})
+
+
+class Image(Resource, module="docker", name="Image"):
+    image_ref: pulumi.Output[str]
+    image_id: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: ImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        props = to_props(args)
+        props["context_digest"] = digest_tree(os.path.join(project_root(), args.build.context))
+        super().__init__(ImageProvider(), resource_name, {**props, "image_ref": None, "image_id": None}, opts)

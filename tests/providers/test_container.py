@@ -1,0 +1,122 @@
+"""Container provider against the real Docker engine."""
+
+from __future__ import annotations
+
+import docker.errors
+import pytest
+
+from providers.docker.container import ContainerProvider, duration_ns
+from providers.errors import ContainerStartError
+
+
+@pytest.fixture
+def network(dc, name, labels):
+    net = dc.networks.create(f"{name}-net", labels=labels)
+    yield net.name
+    net.remove()
+
+
+def _props(name, image, labels, network=None, **overrides):
+    props = {
+        "name": name,
+        "image": image,
+        "labels": labels,
+        "envs": {"READY_AFTER": "2"},
+        "secret_envs": {},
+        "ports": [{"internal": 8080, "external": 0, "ip": "127.0.0.1", "protocol": "tcp"}],
+        "volumes": [],
+        "networks_advanced": [{"name": network, "aliases": ["svc"]}] if network else [],
+        "restart": "unless-stopped",
+        "healthcheck": {"tests": ["CMD", "test", "-f", "/tmp/ready"], "interval": "1s", "timeout": "2s", "retries": 3},
+        "wait": True,
+        "wait_timeout": 30,
+        "must_run": True,
+    }
+    return {**props, **overrides}
+
+
+def test_create_waits_until_healthy_and_applies_every_setting(dc, name, labels, tiny_image, network):
+    p = ContainerProvider()
+    props = _props(name, tiny_image, labels, network, memory=64, secret_envs={"TOKEN": "s3cret"})
+    created = p.create(props)
+    try:
+        attrs = dc.api.inspect_container(created.id)
+        assert attrs["State"]["Health"]["Status"] == "healthy"  # create returned only once healthy
+        assert attrs["Name"] == f"/{name}"
+        assert attrs["Config"]["Labels"] == labels
+        assert "READY_AFTER=2" in attrs["Config"]["Env"]
+        assert "TOKEN=s3cret" in attrs["Config"]["Env"]
+        assert attrs["HostConfig"]["PortBindings"]["8080/tcp"][0]["HostIp"] == "127.0.0.1"
+        assert attrs["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
+        assert attrs["HostConfig"]["Memory"] == 64 * 1024 * 1024
+        assert attrs["NetworkSettings"]["Networks"][network]["Aliases"][:1] == ["svc"]
+        assert created.outs["running"] is True
+    finally:
+        p.delete(created.id, created.outs)
+    with pytest.raises(docker.errors.NotFound):
+        dc.api.inspect_container(created.id)
+    p.delete(created.id, created.outs)  # already gone: fine
+
+
+def test_a_container_that_exits_fails_create_with_its_logs_and_is_removed(dc, name, labels, tiny_image):
+    p = ContainerProvider()
+    with pytest.raises(ContainerStartError) as err:
+        p.create(_props(name, tiny_image, labels, envs={"EXIT_CODE": "3"}, restart="no"))
+    assert "exited with code 3" in str(err.value)
+    assert "failing on purpose" in str(err.value)
+    assert dc.containers.list(all=True, filters={"name": f"^/{name}$"}) == []
+
+
+def test_a_container_that_never_gets_healthy_times_out_with_the_last_probe(dc, name, labels, tiny_image):
+    p = ContainerProvider()
+    with pytest.raises(ContainerStartError) as err:
+        p.create(_props(name, tiny_image, labels, envs={"READY_AFTER": "600"}, wait_timeout=4))
+    assert "not healthy after 4s" in str(err.value)
+    assert "service starting" in str(err.value)
+    assert dc.containers.list(all=True, filters={"name": f"^/{name}$"}) == []
+
+
+def test_diff_separates_in_place_updates_from_replacements(name, labels, tiny_image):
+    p = ContainerProvider()
+    olds = {**_props(name, tiny_image, labels), "running": True}
+    assert p.diff("id", olds, _props(name, tiny_image, labels)).changes is False
+    env = p.diff("id", olds, _props(name, tiny_image, labels, envs={"READY_AFTER": "3"}))
+    assert (env.changes, env.replaces, env.delete_before_replace) == (True, ["envs"], True)
+    assert p.diff("id", olds, _props(name, "other:tag", labels)).replaces == ["image"]
+    assert p.diff("id", olds, _props(name, tiny_image, labels, secret_envs={"T": "x"})).replaces == ["secret_envs"]
+    memory = p.diff("id", olds, _props(name, tiny_image, labels, memory=128))
+    assert (memory.changes, memory.replaces) == (True, [])
+    stopped = p.diff("id", {**olds, "running": False}, _props(name, tiny_image, labels))
+    assert (stopped.changes, stopped.replaces) == (True, [])  # the update starts it again
+
+
+def test_read_sees_a_stopped_or_removed_container_and_update_restarts_it(dc, name, labels, tiny_image):
+    p = ContainerProvider()
+    props = _props(name, tiny_image, labels)
+    created = p.create(props)
+    try:
+        assert p.read(created.id, created.outs).outs["running"] is True
+        dc.api.stop(created.id, timeout=1)
+        refreshed = p.read(created.id, created.outs)
+        assert refreshed.outs["running"] is False
+        assert p.diff(created.id, refreshed.outs, {**props, "memory": 96}).changes is True
+
+        updated = p.update(created.id, refreshed.outs, {**props, "memory": 96}).outs
+        attrs = dc.api.inspect_container(created.id)
+        assert attrs["State"]["Running"] is True
+        assert attrs["State"]["Health"]["Status"] == "healthy"
+        assert attrs["HostConfig"]["Memory"] == 96 * 1024 * 1024
+        assert updated["running"] is True
+
+        dc.api.remove_container(created.id, force=True)
+        assert p.read(created.id, created.outs).id == ""
+    finally:
+        p.delete(created.id, created.outs)
+
+
+def test_durations_use_dockers_units():
+    assert duration_ns("500ms") == 500_000_000
+    assert duration_ns("5s") == 5_000_000_000
+    assert duration_ns("2m") == 120_000_000_000
+    with pytest.raises(ValueError, match="5 seconds"):
+        duration_ns("5 seconds")

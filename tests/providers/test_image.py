@@ -1,0 +1,87 @@
+"""BaseImage and Image providers against the real Docker engine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from providers.docker import base_image as base_image_mod
+from providers.docker._client import digest_tree
+from providers.docker.image import ImageProvider, image_tag
+from providers.errors import ImageBuildError
+
+from .conftest import PROJECT, TINY_IMAGE_CONTEXT
+
+
+def _image_props(context: str, **build: object) -> dict:
+    return {
+        "image_name": "lakehouse-provider-test",
+        "build": {"context": context, "dockerfile": "Dockerfile", **build},
+        "labels": {"com.pulumi.project": PROJECT},
+        "context_digest": digest_tree(context),
+    }
+
+
+def test_base_image_trusts_the_hosts_extra_certificates(dc, base_image):
+    ca_dir = base_image_mod.DEFAULT_CA_DIR
+    host_cas = sorted(f for f in os.listdir(ca_dir) if f.endswith(".crt")) if os.path.isdir(ca_dir) else []
+    listed = dc.containers.run(base_image, ["ls", "/usr/local/share/ca-certificates/host"], remove=True)
+    assert sorted(listed.decode().split()) == host_cas
+    bundle = dc.containers.run(base_image, ["cat", "/etc/ssl/certs/ca-certificates.crt"], remove=True).decode()
+    for crt in host_cas:
+        with open(os.path.join(ca_dir, crt)) as f:
+            body = "".join(line for line in f.read().splitlines() if "CERTIFICATE" not in line)
+        assert body[:200] in bundle.replace("\n", ""), f"{crt} is not in the image's CA bundle"
+
+
+def test_base_image_read_reports_a_removed_image_as_gone(base_image):
+    p = base_image_mod.BaseImageProvider()
+    assert p.read(base_image, {"image_ref": base_image}).id == base_image
+    assert p.read("lakehouse-base:nope", {"image_ref": "lakehouse-base:nope"}).id == ""
+
+
+def test_image_tag_follows_the_content_and_build_args(tmp_path, base_image):
+    ctx = tmp_path / "ctx"
+    shutil.copytree(TINY_IMAGE_CONTEXT, ctx)
+    first = image_tag(_image_props(str(ctx), args={"BASE_IMAGE": base_image}))
+    assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": base_image})) == first
+    assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": "other"})) != first
+    (ctx / "service.sh").write_text((ctx / "service.sh").read_text() + "# changed\n")
+    assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": base_image})) != first
+
+
+def test_image_builds_once_then_reuses_and_rebuilds_on_change(dc, tmp_path, base_image):
+    ctx = tmp_path / "ctx"
+    shutil.copytree(TINY_IMAGE_CONTEXT, ctx)
+    p = ImageProvider()
+    props = _image_props(str(ctx), args={"BASE_IMAGE": base_image})
+    created = p.create(props)
+    ref = created.outs["image_ref"]
+    try:
+        assert dc.images.get(ref).id == created.outs["image_id"]
+        assert p.create(props).outs["image_id"] == created.outs["image_id"]  # same content: no rebuild
+
+        (ctx / "extra.txt").write_text("new content\n")
+        changed = _image_props(str(ctx), args={"BASE_IMAGE": base_image})
+        diff = p.diff(created.id, created.outs, changed)
+        assert (diff.changes, diff.replaces) == (True, [])  # rebuilt in place under a new tag
+        updated = p.update(created.id, created.outs, changed).outs
+        assert updated["image_ref"] != ref
+        assert dc.images.get(updated["image_ref"]).id == updated["image_id"]
+        assert p.diff(created.id, created.outs, {**props, "image_name": "other"}).replaces == ["image_name"]
+        dc.images.remove(updated["image_ref"])
+    finally:
+        dc.images.remove(ref)
+    assert p.read(created.id, created.outs).id == ""
+
+
+def test_a_failing_build_reports_the_end_of_its_log(tmp_path, base_image):
+    ctx = tmp_path / "broken"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo about-to-fail-on-purpose && exit 7\n")
+    with pytest.raises(ImageBuildError) as err:
+        ImageProvider().create(_image_props(str(ctx), args={"BASE_IMAGE": base_image}))
+    assert "about-to-fail-on-purpose" in str(err.value)
+    assert "returned a non-zero code: 7" in str(err.value)

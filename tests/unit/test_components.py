@@ -1,0 +1,114 @@
+"""What the components declare, checked with Pulumi mocks (no engine, no Docker)."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+
+from components.foundation import Foundation, FoundationArgs
+from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Records every resource's inputs and answers with plausible computed outputs."""
+
+    def __init__(self) -> None:
+        self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        self.resources[args.name] = args
+        outs = dict(args.inputs)
+        kind = args.typ.rsplit(":", 1)[-1]
+        if kind in ("BaseImage", "Image"):
+            outs["image_ref"] = f"{args.name}:mock"
+        if kind == "Container":
+            outs["container_id"] = f"{args.name}-cid"
+        return f"{args.name}-id", outs
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        return {}
+
+
+@pytest.fixture
+def mocks():
+    m = RecordingMocks()
+    pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False)
+    return m
+
+
+def _stack(settings):
+    foundation = Foundation("foundation", FoundationArgs(settings))
+    kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, foundation.network_name, foundation.base_image_ref))
+    return foundation, kafka
+
+
+@pulumi.runtime.test
+def test_kafka_is_published_on_loopback_at_the_configured_port(mocks, stack_config):
+    settings = stack_config({"kafka": {"hostPort": 19092}})
+    _, kafka = _stack(settings)
+
+    def check(servers):
+        assert servers == "127.0.0.1:19092"
+        broker = mocks.resources["kafka-broker"].inputs
+        assert broker["ports"] == [{"internal": 9092, "external": 19092, "ip": "127.0.0.1", "protocol": "tcp"}]
+        # Host clients are told to come back to the published port, not the container's.
+        assert broker["envs"]["KAFKA_EXTERNAL_PORT"] == "19092"
+        assert broker["envs"]["KAFKA_EXTERNAL_HOST"] == "127.0.0.1"
+
+    return kafka.bootstrap_servers.apply(check)
+
+
+@pulumi.runtime.test
+def test_kafka_joins_the_stack_network_as_kafka_with_data_on_a_volume(mocks, stack_config):
+    settings = stack_config({"namePrefix": "lh-unit"})
+    _, kafka = _stack(settings)
+
+    def check(internal):
+        assert internal == "kafka:29092"
+        broker = mocks.resources["kafka-broker"].inputs
+        assert broker["networks_advanced"] == [{"name": "lh-unit-net", "aliases": ["kafka"]}]
+        assert broker["volumes"] == [
+            {"container_path": "/var/lib/kafka/data", "volume_name": "lh-unit-kafka-data", "read_only": False}
+        ]
+        assert broker["name"] == "lh-unit-kafka"
+        assert broker["healthcheck"]["tests"] == ["CMD", "/opt/kafka/bin/healthcheck"]
+        assert broker["memory"] == 1024
+        assert broker["envs"]["KAFKA_HEAP_OPTS"] == "-Xms512m -Xmx512m"
+
+    return kafka.internal_bootstrap_servers.apply(check)
+
+
+@pulumi.runtime.test
+def test_kafka_image_is_built_from_the_repo_on_the_stack_base_image(mocks, stack_config):
+    _, kafka = _stack(stack_config({}))
+
+    def check(args):
+        image_ref, _ = args
+        image = mocks.resources["kafka-image"].inputs
+        assert image["build"]["context"] == "images/kafka"
+        assert image["build"]["args"] == {"BASE_IMAGE": "foundation-base-image:mock"}
+        assert len(image["context_digest"]) == 64
+        assert mocks.resources["kafka-broker"].inputs["image"] == image_ref
+
+    return pulumi.Output.all(kafka.image.image_ref, kafka.container.container_id).apply(check)
+
+
+@pulumi.runtime.test
+def test_every_docker_object_carries_the_stack_labels(mocks, stack_config):
+    _, kafka = _stack(stack_config({}))
+
+    def check(_):
+        kinds = ("Network", "Volume", "Container")
+        stack_owned = [r for r in mocks.resources.values() if r.typ.rsplit(":", 1)[-1] in kinds]
+        assert {r.typ.rsplit(":", 1)[-1] for r in stack_owned} == {"Network", "Volume", "Container"}
+        for r in stack_owned:
+            assert r.inputs["labels"]["com.pulumi.project"] == "streaming-lakehouse", r.name
+            assert r.inputs["labels"]["com.pulumi.stack"] == "unit", r.name
+
+    return kafka.bootstrap_servers.apply(check)
+
+
+def test_cluster_id_is_stable_per_stack_and_distinct_between_stacks():
+    assert cluster_id("p", "dev") == cluster_id("p", "dev")
+    assert cluster_id("p", "dev") != cluster_id("p", "ci")
+    assert len(cluster_id("p", "dev")) == 22  # KRaft's form: base64 of 16 bytes, unpadded

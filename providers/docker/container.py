@@ -94,6 +94,11 @@ def duration_ns(text: str) -> int:
     return int(m.group(1)) * _NS[m.group(2)]
 
 
+def _megabytes(memory: float | None) -> str | None:
+    # The engine hands numbers over as floats (9092.0): Docker wants integers.
+    return f"{int(memory)}m" if memory else None
+
+
 def _logs_tail(dc: docker.DockerClient, cid: str, lines: int = 40) -> str:
     try:
         return dc.api.logs(cid, tail=lines).decode(errors="replace").rstrip()
@@ -131,7 +136,7 @@ class ContainerProvider(ResourceProvider):
         volumes = props.get("volumes") or []
         host_config = api.create_host_config(
             port_bindings={
-                f"{p['internal']}/{p.get('protocol', 'tcp')}": (p.get("ip", "127.0.0.1"), int(p["external"]))
+                f"{int(p['internal'])}/{p.get('protocol', 'tcp')}": (p.get("ip", "127.0.0.1"), int(p["external"]))
                 for p in ports
             },
             binds={
@@ -142,9 +147,9 @@ class ContainerProvider(ResourceProvider):
                 for v in volumes
             },
             restart_policy={"Name": props.get("restart", "unless-stopped")},
-            mem_limit=f"{props['memory']}m" if props.get("memory") else None,
+            mem_limit=_megabytes(props.get("memory")),
             # No swap on top: the limit is the limit, and update can move it either way.
-            memswap_limit=f"{props['memory']}m" if props.get("memory") else None,
+            memswap_limit=_megabytes(props.get("memory")),
             network_mode=networks[0]["name"] if networks else None,
         )
         networking_config = None
@@ -204,12 +209,11 @@ class ContainerProvider(ResourceProvider):
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         dc = client()
-        memory = news.get("memory")
         dc.api.update_container(
             id_,
             restart_policy={"Name": news.get("restart", "unless-stopped")},
-            mem_limit=f"{memory}m" if memory else None,
-            memswap_limit=f"{memory}m" if memory else None,
+            mem_limit=_megabytes(news.get("memory")),
+            memswap_limit=_megabytes(news.get("memory")),
         )
         if news.get("must_run", True) and not dc.api.inspect_container(id_)["State"].get("Running"):
             dc.api.start(id_)

@@ -17,19 +17,25 @@ def network(dc, name, labels):
 
 
 def _props(name, image, labels, network=None, **overrides):
+    """Props as the engine hands them over: numbers arrive as floats."""
     props = {
         "name": name,
         "image": image,
         "labels": labels,
         "envs": {"READY_AFTER": "2"},
         "secret_envs": {},
-        "ports": [{"internal": 8080, "external": 0, "ip": "127.0.0.1", "protocol": "tcp"}],
+        "ports": [{"internal": 8080.0, "external": 0.0, "ip": "127.0.0.1", "protocol": "tcp"}],
         "volumes": [],
         "networks_advanced": [{"name": network, "aliases": ["svc"]}] if network else [],
         "restart": "unless-stopped",
-        "healthcheck": {"tests": ["CMD", "test", "-f", "/tmp/ready"], "interval": "1s", "timeout": "2s", "retries": 3},
+        "healthcheck": {
+            "tests": ["CMD", "test", "-f", "/tmp/ready"],
+            "interval": "1s",
+            "timeout": "2s",
+            "retries": 3.0,
+        },
         "wait": True,
-        "wait_timeout": 30,
+        "wait_timeout": 30.0,
         "must_run": True,
     }
     return {**props, **overrides}
@@ -37,7 +43,7 @@ def _props(name, image, labels, network=None, **overrides):
 
 def test_create_waits_until_healthy_and_applies_every_setting(dc, name, labels, tiny_image, network):
     p = ContainerProvider()
-    props = _props(name, tiny_image, labels, network, memory=64, secret_envs={"TOKEN": "s3cret"})
+    props = _props(name, tiny_image, labels, network, memory=64.0, secret_envs={"TOKEN": "s3cret"})
     created = p.create(props)
     try:
         attrs = dc.api.inspect_container(created.id)
@@ -99,9 +105,9 @@ def test_read_sees_a_stopped_or_removed_container_and_update_restarts_it(dc, nam
         dc.api.stop(created.id, timeout=1)
         refreshed = p.read(created.id, created.outs)
         assert refreshed.outs["running"] is False
-        assert p.diff(created.id, refreshed.outs, {**props, "memory": 96}).changes is True
+        assert p.diff(created.id, refreshed.outs, {**props, "memory": 96.0}).changes is True
 
-        updated = p.update(created.id, refreshed.outs, {**props, "memory": 96}).outs
+        updated = p.update(created.id, refreshed.outs, {**props, "memory": 96.0}).outs
         attrs = dc.api.inspect_container(created.id)
         assert attrs["State"]["Running"] is True
         assert attrs["State"]["Health"]["Status"] == "healthy"

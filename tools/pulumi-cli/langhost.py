@@ -84,14 +84,14 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         except pulumi.RunError as exc:
             # Our own errors (bad config and the like) are written for people: no traceback.
             pulumi.log.error(str(exc))
-            result.error = str(exc)
+            result.bail = True  # reported above; the CLI adds nothing
+
         except grpc.RpcError as exc:
             if exc.code() != grpc.StatusCode.UNAVAILABLE:  # UNAVAILABLE: the engine is shutting down
                 result.error = f"RPC error: {exc.details()}"
-                pulumi.log.error(result.error)
         except Exception:  # noqa: BLE001 -- every program failure is reported to the engine
-            result.error = "Program failed with an unhandled exception:\n" + traceback.format_exc()
-            pulumi.log.error(result.error)
+            pulumi.log.error("Program failed with an unhandled exception:\n" + traceback.format_exc())
+            result.bail = True
         finally:
             for task in asyncio.all_tasks(loop):
                 task.cancel()

@@ -1,0 +1,72 @@
+"""A real up / refresh / destroy cycle of a throwaway stack: what `make up` and `make down` promise."""
+
+from __future__ import annotations
+
+import pytest
+from confluent_kafka.admin import AdminClient
+from pulumi import automation as auto
+
+from providers.docker._client import LABEL_STACK, client
+
+from .conftest import free_port
+
+
+def _labelled(stack_name: str) -> dict[str, list[str]]:
+    dc = client()
+    only = {"label": f"{LABEL_STACK}={stack_name}"}
+    return {
+        "containers": sorted(c.name for c in dc.containers.list(all=True, filters=only)),
+        "networks": sorted(n.name for n in dc.networks.list(filters=only)),
+        "volumes": sorted(v.name for v in dc.volumes.list(filters=only)),
+    }
+
+
+def _broker_answers(bootstrap: str) -> list[str]:
+    """A real request, not a port probe: the broker's metadata."""
+    metadata = AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=20)
+    assert metadata.brokers, "no broker in the metadata"
+    return sorted(metadata.topics)
+
+
+def test_bad_config_fails_at_preview_naming_the_key(throwaway_stack):
+    s = throwaway_stack({"kafka": {"hostPort": "not-a-port"}})
+    with pytest.raises(auto.CommandError) as err:
+        s.preview()
+    assert "streaming-lakehouse:kafka.hostPort: expected a TCP port number" in str(err.value)
+    assert "Traceback" not in str(err.value)  # a message for people, not a stack dump
+    assert _labelled(s.name) == {"containers": [], "networks": [], "volumes": []}
+
+
+def test_up_refresh_and_destroy_cycle(throwaway_stack):
+    port = free_port()
+    s = throwaway_stack({"kafka": {"hostPort": port}})
+
+    # up: Kafka healthy, endpoint exported
+    result = s.up()
+    bootstrap = result.outputs["kafka_bootstrap_servers"].value
+    assert bootstrap == f"127.0.0.1:{port}"
+    _broker_answers(bootstrap)
+    owned = _labelled(s.name)
+    assert owned == {
+        "containers": [f"{s.prefix}-kafka"],
+        "networks": [f"{s.prefix}-net"],
+        "volumes": [f"{s.prefix}-kafka-data"],
+    }
+
+    # a second up changes nothing
+    again = s.up()
+    assert set(again.summary.resource_changes) == {"same"}, again.summary.resource_changes
+
+    # a container removed behind Pulumi's back: refresh sees it gone, the next up recreates it
+    client().containers.get(f"{s.prefix}-kafka").remove(force=True)
+    refreshed = s.refresh()
+    assert refreshed.summary.resource_changes.get("delete") == 1, refreshed.summary.resource_changes
+    preview = s.preview()
+    assert preview.change_summary.get(auto.OpType.CREATE) == 1, preview.change_summary
+    s.up()
+    _broker_answers(bootstrap)
+    assert _labelled(s.name) == owned
+
+    # destroy leaves nothing with the stack's labels
+    s.destroy()
+    assert _labelled(s.name) == {"containers": [], "networks": [], "volumes": []}

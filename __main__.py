@@ -14,3 +14,4 @@ kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, foundation.network_name, 
 pulumi.export("network", foundation.network_name)
 pulumi.export("kafka_bootstrap_servers", kafka.bootstrap_servers)
 pulumi.export("kafka_internal_bootstrap_servers", kafka.internal_bootstrap_servers)
+pulumi.export("kafka_topics", kafka.topic_names)

@@ -33,12 +33,12 @@ class _Section:
         self.raw: dict[str, Any] = raw
         self.read: set[str] = set()
 
-    def _get(self, name: str, default: Any) -> Any:
+    def value(self, name: str, default: Any) -> Any:
         self.read.add(name)
         return self.raw.get(name, default)
 
     def integer(self, name: str, default: int, low: int, high: int, what: str = "an integer") -> int:
-        value = self._get(name, default)
+        value = self.value(name, default)
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -49,7 +49,7 @@ class _Section:
         return self.integer(name, default, 1, 65535, what="a TCP port number")
 
     def string(self, name: str, default: str, pattern: re.Pattern[str] | None = None, form: str = "") -> str:
-        value = self._get(name, default)
+        value = self.value(name, default)
         if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
             raise ConfigError(f"{self.key}.{name}: expected {form or 'a string'}, got {value!r}")
         return value
@@ -69,10 +69,25 @@ class BaseImageSettings:
 
 
 @dataclass(frozen=True)
+class TopicSettings:
+    name: str
+    partitions: int
+    replication_factor: int
+    config: dict[str, str]
+
+
+@dataclass(frozen=True)
 class KafkaSettings:
     host_port: int
     memory_mb: int
     heap_mb: int
+    topics: tuple[TopicSettings, ...]
+
+
+# The seed's four event streams; a stack can tune each and add its own.
+DEFAULT_TOPICS = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
+DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
+_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,30 @@ def _object(cfg: pulumi.Config, key: str) -> Any:
         raise ConfigError(f"{NAMESPACE}:{key}: expected an object (YAML mapping), got {cfg.get(key)!r}") from exc
 
 
+def _topics(raw: Any) -> tuple[TopicSettings, ...]:
+    """`topics` maps a topic name to {partitions, replicationFactor, config}; defaults fill the seed's four."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{NAMESPACE}:topics: expected a mapping of topic name to settings, got {raw!r}")
+    topics = []
+    for name in [*DEFAULT_TOPICS, *sorted(set(raw) - set(DEFAULT_TOPICS))]:
+        if not _TOPIC_NAME.match(name):
+            raise ConfigError(f"{NAMESPACE}:topics: {name!r} is not a valid Kafka topic name")
+        t = _Section(f"topics.{name}", raw.get(name))
+        partitions = t.integer("partitions", 1, 1, 1000, "a partition count")
+        replication = t.integer("replicationFactor", 1, 1, 1, "a replication factor (single broker)")
+        extra = t.value("config", {})
+        if not isinstance(extra, dict) or not all(isinstance(v, (str, int)) for v in extra.values()):
+            raise ConfigError(
+                f"{t.key}.config: expected a mapping of Kafka topic config names to values, got {extra!r}"
+            )
+        t.finish()
+        config = {**DEFAULT_TOPIC_CONFIG, **{k: str(v) for k, v in extra.items()}}
+        topics.append(TopicSettings(name, partitions, replication, config))
+    return tuple(topics)
+
+
 def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: str | None = None) -> StackSettings:
     cfg = cfg or pulumi.Config(NAMESPACE)
     project = project or pulumi.get_project()
@@ -135,16 +174,13 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     base.finish()
 
     k = _Section("kafka", _object(cfg, "kafka"))
-    kafka = KafkaSettings(
-        host_port=k.port("hostPort", 9092),
-        memory_mb=k.integer("memoryMb", 1024, 256, 65536, "a memory limit in MiB"),
-        heap_mb=k.integer("heapMb", 512, 128, 32768, "a JVM heap size in MiB"),
-    )
+    host_port = k.port("hostPort", 9092)
+    memory_mb = k.integer("memoryMb", 1024, 256, 65536, "a memory limit in MiB")
+    heap_mb = k.integer("heapMb", 512, 128, 32768, "a JVM heap size in MiB")
     k.finish()
-    if kafka.heap_mb >= kafka.memory_mb:
-        raise ConfigError(
-            f"{NAMESPACE}:kafka.heapMb ({kafka.heap_mb}) must be below kafka.memoryMb ({kafka.memory_mb})"
-        )
+    if heap_mb >= memory_mb:
+        raise ConfigError(f"{NAMESPACE}:kafka.heapMb ({heap_mb}) must be below kafka.memoryMb ({memory_mb})")
+    kafka = KafkaSettings(host_port, memory_mb, heap_mb, _topics(_object(cfg, "topics")))
 
     return StackSettings(
         project=project,

@@ -1,5 +1,5 @@
 """`KafkaBroker`: a single-node Apache Kafka in KRaft mode, with a listener for containers on the stack
-network (`kafka:29092`) and one for the host on the configured loopback port."""
+network (`kafka:29092`) and one for the host on the configured loopback port, and the stack's topics."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from providers.docker import (
     Volume,
     VolumeArgs,
 )
+from providers.kafka import Topic, TopicArgs
 
 INTERNAL_HOST = "kafka"
 INTERNAL_PORT = 29092
@@ -46,6 +47,7 @@ class KafkaBrokerArgs:
 class KafkaBroker(pulumi.ComponentResource):
     bootstrap_servers: pulumi.Output[str]
     internal_bootstrap_servers: pulumi.Output[str]
+    topic_names: pulumi.Output[list[str]]
 
     def __init__(self, name: str, args: KafkaBrokerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("streaming-lakehouse:index:KafkaBroker", name, None, opts)
@@ -100,6 +102,25 @@ class KafkaBroker(pulumi.ComponentResource):
         self.internal_bootstrap_servers = self.container.container_id.apply(
             lambda _: f"{INTERNAL_HOST}:{INTERNAL_PORT}"
         )
+        self.topics = {
+            t.name: Topic(
+                f"{name}-topic-{t.name}",
+                TopicArgs(
+                    name=t.name,
+                    bootstrap_servers=self.bootstrap_servers,
+                    partitions=t.partitions,
+                    replication_factor=t.replication_factor,
+                    config=t.config,
+                ),
+                child,
+            )
+            for t in k.topics
+        }
+        self.topic_names = pulumi.Output.all(*(topic.name for topic in self.topics.values()))
         self.register_outputs(
-            {"bootstrap_servers": self.bootstrap_servers, "internal_bootstrap_servers": self.internal_bootstrap_servers}
+            {
+                "bootstrap_servers": self.bootstrap_servers,
+                "internal_bootstrap_servers": self.internal_bootstrap_servers,
+                "topic_names": self.topic_names,
+            }
         )

@@ -25,3 +25,7 @@ class ContainerStartError(ProviderError):
 
 class ResourceInUseError(ProviderError):
     """A network or volume cannot be removed because containers outside this stack still use it."""
+
+
+class KafkaTopicError(ProviderError):
+    """Kafka refused a topic operation (already exists, invalid config, broker unreachable)."""

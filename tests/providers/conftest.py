@@ -4,6 +4,7 @@ per-run stack label and is removed at the end, whatever happened."""
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 
@@ -11,7 +12,8 @@ import docker
 import pytest
 
 from providers.docker import base_image as base_image_mod
-from providers.docker._client import LABEL_STACK, client, digest_tree
+from providers.docker._client import LABEL_STACK, client, digest_tree, project_root
+from providers.docker.container import ContainerProvider
 from providers.docker.image import ImageProvider
 
 RUN = uuid.uuid4().hex[:8]
@@ -74,3 +76,40 @@ def tiny_image(base_image: str) -> str:
         "context_digest": digest_tree(TINY_IMAGE_CONTEXT),
     }
     return ImageProvider().create(props).outs["image_ref"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
+    """A real broker from images/kafka, for the Kafka providers; its host bootstrap address."""
+    context = "images/kafka"
+    image = ImageProvider().create(
+        {
+            "image_name": "lakehouse-kafka",
+            "build": {"context": context, "dockerfile": "Dockerfile", "args": {"BASE_IMAGE": base_image}},
+            "labels": {"com.pulumi.project": PROJECT},
+            "context_digest": digest_tree(os.path.join(project_root(), context)),
+        }
+    )
+    network = dc.networks.create(f"lhtest-{RUN}-kafka-net", labels={LABEL_STACK: STACK})
+    port = free_port()
+    broker = ContainerProvider().create(
+        {
+            "name": f"lhtest-{RUN}-kafka",
+            "image": image.outs["image_ref"],
+            "labels": {"com.pulumi.project": PROJECT, LABEL_STACK: STACK},
+            "envs": {"KAFKA_EXTERNAL_PORT": str(port), "KAFKA_HEAP_OPTS": "-Xms256m -Xmx256m"},
+            "ports": [{"internal": 9092, "external": port, "ip": "127.0.0.1"}],
+            "networks_advanced": [{"name": network.name, "aliases": ["kafka"]}],
+            "healthcheck": {"tests": ["CMD", "/opt/kafka/bin/healthcheck"], "interval": "2s", "timeout": "30s"},
+            "wait_timeout": 180,
+        }
+    )
+    yield f"127.0.0.1:{port}"
+    ContainerProvider().delete(broker.id, broker.outs)
+    network.remove()

@@ -112,3 +112,17 @@ def test_cluster_id_is_stable_per_stack_and_distinct_between_stacks():
     assert cluster_id("p", "dev") == cluster_id("p", "dev")
     assert cluster_id("p", "dev") != cluster_id("p", "ci")
     assert len(cluster_id("p", "dev")) == 22  # KRaft's form: base64 of 16 bytes, unpadded
+
+
+@pulumi.runtime.test
+def test_topics_are_declared_against_the_brokers_host_listener(mocks, stack_config):
+    _, kafka = _stack(stack_config({"kafka": {"hostPort": 19092}, "topics": {"payment_charges": {"partitions": 3}}}))
+
+    def check(names):
+        assert names == ["payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions"]
+        charges = mocks.resources["kafka-topic-payment_charges"].inputs
+        assert charges["bootstrap_servers"] == "127.0.0.1:19092"
+        assert (charges["partitions"], charges["replication_factor"]) == (3, 1)
+        assert charges["config"]["cleanup.policy"] == "delete"
+
+    return kafka.topic_names.apply(check)

@@ -48,3 +48,35 @@ def test_bad_values_name_the_key_and_the_expected_form(stack_config, values, key
     message = str(err.value)
     assert message.startswith(key), message
     assert expected in message
+
+
+def test_the_seed_topics_exist_by_default_and_can_be_tuned_or_added(stack_config):
+    default = {t.name: t for t in stack_config({}).kafka.topics}
+    assert list(default) == ["payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions"]
+    assert all(t.partitions == 1 and t.replication_factor == 1 for t in default.values())
+    assert default["payment_charges"].config["cleanup.policy"] == "delete"
+
+    tuned = stack_config(
+        {"topics": {"payment_charges": {"partitions": 3, "config": {"retention.ms": 60000}}, "audit": {}}}
+    ).kafka.topics
+    by_name = {t.name: t for t in tuned}
+    assert by_name["payment_charges"].partitions == 3
+    assert by_name["payment_charges"].config == {"retention.ms": "60000", "cleanup.policy": "delete"}
+    assert by_name["payment_refunds"].partitions == 1
+    assert list(by_name)[-1] == "audit"
+
+
+@pytest.mark.parametrize(
+    ("topics", "key", "expected"),
+    [
+        ({"payment_charges": {"partitions": 0}}, "streaming-lakehouse:topics.payment_charges.partitions", "1..1000"),
+        ({"payment_charges": {"replicationFactor": 3}}, "streaming-lakehouse:topics.payment_charges", "single broker"),
+        ({"bad name!": {}}, "streaming-lakehouse:topics", "not a valid Kafka topic name"),
+        ({"payment_charges": {"config": ["x"]}}, "streaming-lakehouse:topics.payment_charges.config", "mapping"),
+    ],
+)
+def test_bad_topic_settings_name_the_key(stack_config, topics, key, expected):
+    with pytest.raises(ConfigError) as err:
+        stack_config({"topics": topics})
+    assert str(err.value).startswith(key), str(err.value)
+    assert expected in str(err.value)

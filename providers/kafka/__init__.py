@@ -1,0 +1,5 @@
+"""Kafka resources over confluent-kafka's AdminClient (official provider: pulumi-kafka)."""
+
+from providers.kafka.topic import Topic, TopicArgs
+
+__all__ = ["Topic", "TopicArgs"]

@@ -5,13 +5,21 @@ import pulumi
 from components import config
 from components.foundation import Foundation, FoundationArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs
+from components.minio import ObjectStore, ObjectStoreArgs
 
 settings = config.load()
 
 foundation = Foundation("foundation", FoundationArgs(settings))
 kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, foundation.network_name, foundation.base_image_ref))
+minio = ObjectStore("minio", ObjectStoreArgs(settings, foundation.network_name, foundation.base_image_ref))
 
 pulumi.export("network", foundation.network_name)
 pulumi.export("kafka_bootstrap_servers", kafka.bootstrap_servers)
 pulumi.export("kafka_internal_bootstrap_servers", kafka.internal_bootstrap_servers)
 pulumi.export("kafka_topics", kafka.topic_names)
+pulumi.export("s3_endpoint", minio.s3_endpoint)
+pulumi.export("s3_internal_endpoint", minio.internal_s3_endpoint)
+pulumi.export("minio_console_url", minio.console_url)
+pulumi.export("warehouse_bucket", minio.bucket)
+pulumi.export("minio_root_user", minio.root_user)
+pulumi.export("minio_root_password", minio.root_password)

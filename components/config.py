@@ -87,7 +87,20 @@ class KafkaSettings:
 # The seed's four event streams; a stack can tune each and add its own.
 DEFAULT_TOPICS = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
+_ACCESS_KEY = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+
+
+@dataclass(frozen=True)
+class MinioSettings:
+    api_port: int
+    console_port: int
+    memory_mb: int
+    root_user: str
+    bucket: str
+    # From the secret `minioRootPassword` if set; otherwise a generated one, kept secret in the state.
+    root_password: pulumi.Output[str] | None
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,7 @@ class StackSettings:
     bind_address: str  # host address published ports listen on
     base_image: BaseImageSettings
     kafka: KafkaSettings
+    minio: MinioSettings
 
     def docker_name(self, suffix: str) -> str:
         return f"{self.name_prefix}-{suffix}"
@@ -182,6 +196,30 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         raise ConfigError(f"{NAMESPACE}:kafka.heapMb ({heap_mb}) must be below kafka.memoryMb ({memory_mb})")
     kafka = KafkaSettings(host_port, memory_mb, heap_mb, _topics(_object(cfg, "topics")))
 
+    m = _Section("minio", _object(cfg, "minio"))
+    minio = MinioSettings(
+        api_port=m.port("apiPort", 9000),
+        console_port=m.port("consolePort", 9001),
+        memory_mb=m.integer("memoryMb", 1024, 256, 65536, "a memory limit in MiB"),
+        root_user=m.string(
+            "rootUser", "lakehouse-admin", re.compile(r"^[A-Za-z0-9_-]{3,64}$"), "3-64 letters or digits"
+        ),
+        bucket=m.string("bucket", "warehouse", re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket name"),
+        root_password=cfg.get_secret("minioRootPassword"),
+    )
+    m.finish()
+
+    ports = {
+        "kafka.hostPort": kafka.host_port,
+        "minio.apiPort": minio.api_port,
+        "minio.consolePort": minio.console_port,
+    }
+    seen: dict[int, str] = {}
+    for key, port in ports.items():
+        if port in seen:
+            raise ConfigError(f"{NAMESPACE}:{key}: port {port} is already used by {NAMESPACE}:{seen[port]}")
+        seen[port] = key
+
     return StackSettings(
         project=project,
         stack=stack,
@@ -189,4 +227,5 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         bind_address=bind_address,
         base_image=base_image,
         kafka=kafka,
+        minio=minio,
     )

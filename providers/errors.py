@@ -29,3 +29,7 @@ class ResourceInUseError(ProviderError):
 
 class KafkaTopicError(ProviderError):
     """Kafka refused a topic operation (already exists, invalid config, broker unreachable)."""
+
+
+class ObjectStoreError(ProviderError):
+    """MinIO refused a bucket, policy or user operation (unreachable, bad credentials, bucket not empty)."""

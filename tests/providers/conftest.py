@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import docker
 import pytest
 
+from components.build_env import host_go_env
 from providers.docker import base_image as base_image_mod
 from providers.docker._client import LABEL_STACK, client, digest_tree, project_root
 from providers.docker.container import ContainerProvider
@@ -84,24 +85,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
-    """A real broker from images/kafka, for the Kafka providers; its host bootstrap address."""
-    context = "images/kafka"
+def project_image(name: str, base_image: str, **args: str) -> str:
+    """Build (or reuse) one of the project's images/<name> as the stack would."""
+    context = f"images/{name}"
     image = ImageProvider().create(
         {
-            "image_name": "lakehouse-kafka",
-            "build": {"context": context, "dockerfile": "Dockerfile", "args": {"BASE_IMAGE": base_image}},
+            "image_name": f"lakehouse-{name}",
+            "build": {"context": context, "dockerfile": "Dockerfile", "args": {"BASE_IMAGE": base_image, **args}},
             "labels": {"com.pulumi.project": PROJECT},
             "context_digest": digest_tree(os.path.join(project_root(), context)),
         }
     )
+    return image.outs["image_ref"]
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
+    """A real broker from images/kafka, for the Kafka providers; its host bootstrap address."""
+    image_ref = project_image("kafka", base_image)
     network = dc.networks.create(f"lhtest-{RUN}-kafka-net", labels={LABEL_STACK: STACK})
     port = free_port()
     broker = ContainerProvider().create(
         {
             "name": f"lhtest-{RUN}-kafka",
-            "image": image.outs["image_ref"],
+            "image": image_ref,
             "labels": {"com.pulumi.project": PROJECT, LABEL_STACK: STACK},
             "envs": {"KAFKA_EXTERNAL_PORT": str(port), "KAFKA_HEAP_OPTS": "-Xms256m -Xmx256m"},
             "ports": [{"internal": 9092, "external": port, "ip": "127.0.0.1"}],
@@ -113,3 +120,24 @@ def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
     yield f"127.0.0.1:{port}"
     ContainerProvider().delete(broker.id, broker.outs)
     network.remove()
+
+
+@pytest.fixture(scope="session")
+def minio_connection(dc: docker.DockerClient, base_image: str) -> Iterator[dict[str, str]]:
+    """A real MinIO from images/minio; the provider connection props (root credentials)."""
+    image_ref = project_image("minio", base_image, **host_go_env())
+    port = free_port()
+    password = uuid.uuid4().hex
+    server = ContainerProvider().create(
+        {
+            "name": f"lhtest-{RUN}-minio",
+            "image": image_ref,
+            "labels": {"com.pulumi.project": PROJECT, LABEL_STACK: STACK},
+            "envs": {"MINIO_ROOT_USER": "test-admin", "MINIO_ROOT_PASSWORD": password},
+            "ports": [{"internal": 9000, "external": port, "ip": "127.0.0.1"}],
+            "healthcheck": {"tests": ["CMD", "/usr/local/bin/healthcheck"], "interval": "1s", "retries": 30},
+            "wait_timeout": 120,
+        }
+    )
+    yield {"minio_server": f"127.0.0.1:{port}", "minio_user": "test-admin", "minio_password": password}
+    ContainerProvider().delete(server.id, server.outs)

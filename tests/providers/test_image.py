@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 
 import pytest
 
@@ -55,6 +56,8 @@ def test_image_tag_follows_the_content_and_build_args(tmp_path, base_image):
 def test_image_builds_once_then_reuses_and_rebuilds_on_change(dc, tmp_path, base_image):
     ctx = tmp_path / "ctx"
     shutil.copytree(TINY_IMAGE_CONTEXT, ctx)
+    # Content of its own: the tags this test removes must not be the session's shared tiny image.
+    (ctx / "test-id.txt").write_text(uuid.uuid4().hex)
     p = ImageProvider()
     props = _image_props(str(ctx), args={"BASE_IMAGE": base_image})
     created = p.create(props)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pulumi
 import pytest
+from pulumi.runtime import rpc
 
 from components.foundation import Foundation, FoundationArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
+from components.minio import ObjectStore, ObjectStoreArgs
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -23,6 +25,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outs["image_ref"] = f"{args.name}:mock"
         if kind == "Container":
             outs["container_id"] = f"{args.name}-cid"
+        if kind == "RandomPassword":
+            outs["result"] = f"{args.name}-generated"
         return f"{args.name}-id", outs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
@@ -126,3 +130,56 @@ def test_topics_are_declared_against_the_brokers_host_listener(mocks, stack_conf
         assert charges["config"]["cleanup.policy"] == "delete"
 
     return kafka.topic_names.apply(check)
+
+
+def _unsecret(value):
+    """Mocks see a secret input in its wire form: {<secret signature>: ..., "value": ...}."""
+    assert isinstance(value, dict), f"{value!r} is not a secret"
+    assert rpc._special_secret_sig in value.values(), f"{value!r} is not a secret"
+    return value["value"]
+
+
+def _object_store(settings):
+    foundation = Foundation("foundation", FoundationArgs(settings))
+    return ObjectStore("minio", ObjectStoreArgs(settings, foundation.network_name, foundation.base_image_ref))
+
+
+@pulumi.runtime.test
+def test_minio_serves_on_loopback_with_a_private_bucket_and_generated_root_password(mocks, stack_config):
+    store = _object_store(stack_config({"minio": {"apiPort": 19000, "consolePort": 19001}}))
+
+    def check(args):
+        endpoint, bucket = args
+        assert endpoint == "http://127.0.0.1:19000"
+        assert bucket == "warehouse"
+        server = mocks.resources["minio-server"].inputs
+        assert [(p["internal"], p["external"], p["ip"]) for p in server["ports"]] == [
+            (9000, 19000, "127.0.0.1"),
+            (9001, 19001, "127.0.0.1"),
+        ]
+        assert "MINIO_ROOT_PASSWORD" not in server["envs"]  # only in secret_envs
+        assert set(_unsecret(server["secret_envs"])) == {"MINIO_ROOT_PASSWORD"}
+        assert "minio-root-password" in mocks.resources  # generated, not committed anywhere
+        warehouse = mocks.resources["minio-warehouse"].inputs
+        assert (warehouse["acl"], warehouse["force_destroy"]) == ("private", True)
+
+    return pulumi.Output.all(store.s3_endpoint, store.bucket).apply(check)
+
+
+@pulumi.runtime.test
+def test_each_engine_gets_its_own_key_limited_to_the_warehouse(mocks, stack_config):
+    store = _object_store(stack_config({}))
+
+    def check(_):
+        users = {r.inputs["name"]: r.inputs for r in mocks.resources.values() if r.typ.endswith(":IamUser")}
+        assert set(users) == {"polaris", "flink", "trino", "dagster"}
+        assert users["flink"]["policy_names"] == ["warehouse-rw"]
+        assert users["dagster"]["policy_names"] == ["warehouse-ro"]
+        policies = {
+            r.inputs["name"]: r.inputs["policy"] for r in mocks.resources.values() if r.typ.endswith(":IamPolicy")
+        }
+        resources = {res for st in policies["warehouse-ro"]["Statement"] for res in st["Resource"]}
+        assert resources == {"arn:aws:s3:::warehouse", "arn:aws:s3:::warehouse/*"}
+        assert ["s3:GetObject"] in [st["Action"] for st in policies["warehouse-ro"]["Statement"]]
+
+    return pulumi.Output.all(*(c.secret_access_key for c in store.credentials.values())).apply(check)

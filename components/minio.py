@@ -1,0 +1,140 @@
+"""`ObjectStore`: MinIO with the private warehouse bucket and one access key per engine.
+
+The root credentials stay with Pulumi (they create the bucket, policies and users); every engine gets
+its own key limited by policy to the warehouse bucket, read-write or read-only as it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.build_env import host_go_env
+from components.config import StackSettings
+from providers.docker import (
+    Container,
+    ContainerArgs,
+    ContainerPort,
+    ContainerVolume,
+    DockerBuild,
+    Healthcheck,
+    Image,
+    ImageArgs,
+    NetworkAttachment,
+    Volume,
+    VolumeArgs,
+)
+from providers.minio import IamPolicy, IamPolicyArgs, IamUser, IamUserArgs, MinioConnection, S3Bucket, S3BucketArgs
+from providers.minio.iam import bucket_policy
+from providers.random import RandomPassword
+
+INTERNAL_HOST = "minio"
+API_PORT = 9000
+CONSOLE_PORT = 9001
+DATA_DIR = "/data"
+# Which engines get a key, and whether they write to the warehouse.
+ENGINE_ACCESS = {"polaris": "rw", "flink": "rw", "trino": "rw", "dagster": "ro"}
+
+
+@dataclass
+class S3Credentials:
+    access_key_id: pulumi.Output[str]
+    secret_access_key: pulumi.Output[str]
+
+
+@dataclass
+class ObjectStoreArgs:
+    settings: StackSettings
+    network_name: pulumi.Input[str]
+    base_image_ref: pulumi.Input[str]
+
+
+class ObjectStore(pulumi.ComponentResource):
+    s3_endpoint: pulumi.Output[str]
+    internal_s3_endpoint: pulumi.Output[str]
+    console_url: pulumi.Output[str]
+    bucket: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ObjectStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("streaming-lakehouse:index:ObjectStore", name, None, opts)
+        s = args.settings
+        m = s.minio
+        child = pulumi.ResourceOptions(parent=self)
+
+        root_password = m.root_password or RandomPassword(f"{name}-root-password", length=32, opts=child).result
+        self.image = Image(
+            f"{name}-image",
+            ImageArgs(
+                image_name="lakehouse-minio",
+                build=DockerBuild(context="images/minio", args={"BASE_IMAGE": args.base_image_ref, **host_go_env()}),
+                labels=s.image_labels(),
+            ),
+            child,
+        )
+        self.data = Volume(
+            f"{name}-data", VolumeArgs(name=s.docker_name("minio-data"), labels=s.labels("minio")), child
+        )
+        self.container = Container(
+            f"{name}-server",
+            ContainerArgs(
+                name=s.docker_name("minio"),
+                image=self.image.image_ref,
+                labels=s.labels("minio"),
+                hostname=INTERNAL_HOST,
+                envs={"MINIO_ROOT_USER": m.root_user, "MINIO_BROWSER_REDIRECT": "off"},
+                secret_envs={"MINIO_ROOT_PASSWORD": root_password},
+                ports=[
+                    ContainerPort(internal=API_PORT, external=m.api_port, ip=s.bind_address),
+                    ContainerPort(internal=CONSOLE_PORT, external=m.console_port, ip=s.bind_address),
+                ],
+                volumes=[ContainerVolume(container_path=DATA_DIR, volume_name=self.data.name)],
+                networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[INTERNAL_HOST])],
+                memory=m.memory_mb,
+                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"], interval="2s", retries=10),
+            ),
+            child,
+        )
+        # The providers run on this machine, so they use the published port; it resolves once MinIO is healthy.
+        server = self.container.container_id.apply(lambda _: f"{s.bind_address}:{m.api_port}")
+        connection = MinioConnection(minio_server=server, minio_user=m.root_user, minio_password=root_password)
+
+        self.warehouse = S3Bucket(
+            f"{name}-warehouse", S3BucketArgs(bucket=m.bucket, connection=connection, force_destroy=True), child
+        )
+        policies = {
+            mode: IamPolicy(
+                f"{name}-policy-warehouse-{mode}",
+                IamPolicyArgs(
+                    name=f"{m.bucket}-{mode}",
+                    policy=bucket_policy(m.bucket, read_only=mode == "ro"),
+                    connection=connection,
+                ),
+                pulumi.ResourceOptions(parent=self, depends_on=[self.warehouse]),
+            )
+            for mode in ("rw", "ro")
+        }
+        self.credentials: dict[str, S3Credentials] = {}
+        for engine, mode in ENGINE_ACCESS.items():
+            secret = RandomPassword(f"{name}-{engine}-secret-key", length=40, opts=child).result
+            user = IamUser(
+                f"{name}-user-{engine}",
+                IamUserArgs(name=f"{engine}", secret=secret, connection=connection, policy_names=[policies[mode].name]),
+                child,
+            )
+            self.credentials[engine] = S3Credentials(access_key_id=user.name, secret_access_key=user.secret)
+
+        self.s3_endpoint = server.apply(lambda hostport: f"http://{hostport}")
+        self.internal_s3_endpoint = self.container.container_id.apply(lambda _: f"http://{INTERNAL_HOST}:{API_PORT}")
+        self.console_url = self.container.container_id.apply(lambda _: f"http://{s.bind_address}:{m.console_port}")
+        self.bucket = self.warehouse.bucket
+        self.root_user = m.root_user
+        self.root_password = pulumi.Output.secret(root_password)
+        self.register_outputs(
+            {
+                "s3_endpoint": self.s3_endpoint,
+                "internal_s3_endpoint": self.internal_s3_endpoint,
+                "console_url": self.console_url,
+                "bucket": self.bucket,
+            }
+        )

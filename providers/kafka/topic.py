@@ -49,7 +49,7 @@ class TopicArgs:
 
 
 def _admin(bootstrap: str) -> AdminClient:
-    return AdminClient({"bootstrap.servers": bootstrap, "socket.timeout.ms": TIMEOUT_S * 1000})
+    return AdminClient({"bootstrap.servers": bootstrap, "socket.timeout.ms": TIMEOUT_S * 1000, "log_level": 3})
 
 
 def _wait(admin: AdminClient, futures: dict[Any, Any], what: str, tolerate: int | None = None) -> bool:

@@ -32,6 +32,22 @@ def bucket_policy(bucket: str, read_only: bool = False) -> dict[str, Any]:
     }
 
 
+def canonical_policy(policy: dict[str, Any]) -> str:
+    """A policy's meaning, independent of how MinIO orders or shortens what it returns."""
+
+    def as_list(value: Any) -> list[str]:
+        return sorted([value] if isinstance(value, str) else list(value or []))
+
+    statements = sorted(
+        json.dumps(
+            {k: as_list(v) if k in ("Action", "Resource") else v for k, v in st.items() if v not in ("", None)},
+            sort_keys=True,
+        )
+        for st in policy.get("Statement", [])
+    )
+    return json.dumps({"Version": policy.get("Version"), "Statement": statements})
+
+
 def _missing(exc: MinioAdminException) -> bool:
     return exc._code in ("404",) or "does not exist" in exc._body or "NoSuch" in exc._body
 
@@ -53,7 +69,9 @@ class IamPolicyProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = ["name"] if olds.get("name") != news.get("name") else []
-        in_place = [k for k in ("policy", *CONNECTION_KEYS) if olds.get(k) != news.get(k)]
+        in_place = [k for k in CONNECTION_KEYS if olds.get(k) != news.get(k)]
+        if canonical_policy(olds.get("policy") or {}) != canonical_policy(news.get("policy") or {}):
+            in_place.append("policy")
         return DiffResult(changes=bool(replaces or in_place), replaces=replaces)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

@@ -82,6 +82,13 @@ def test_an_engine_key_reaches_its_bucket_only_and_follows_policy_changes(minio_
     user = users.create(user_props)
     engine = Minio(minio_connection["minio_server"], access_key=user.id, secret_key=user_props["secret"], secure=False)
     try:
+        # A refresh of untouched resources must not make the next `up` see changes.
+        for provider, made, props in (
+            (policies, rw, rw.outs),
+            (users, user, user_props),
+            (buckets, warehouse, bucket_props),
+        ):
+            assert provider.diff(made.id, provider.read(made.id, made.outs).outs, props).changes is False
         _put(engine, warehouse.id, "t/1")
         assert engine.get_object(warehouse.id, "t/1").read() == b"payload"
         with pytest.raises(S3Error, match="Access Denied"):

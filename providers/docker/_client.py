@@ -71,3 +71,16 @@ def digest_values(*values: Any) -> str:
 def build_log_error(lines: list[str], what: str) -> str:
     tail = "".join(lines[-40:]).rstrip()
     return f"{what}; last lines of the build log:\n{tail}"
+
+
+def remove_labelled(stack: str) -> None:
+    """Force-remove every container, network and volume carrying the stack's label: the last resort when
+    state and reality parted (a test that failed half-way, a lost state directory)."""
+    dc = client()
+    only = {"label": f"{LABEL_STACK}={stack}"}
+    for container in dc.containers.list(all=True, filters=only):
+        container.remove(force=True)
+    for network in dc.networks.list(filters=only):
+        network.remove()
+    for volume in dc.volumes.list(filters=only):
+        volume.remove(force=True)

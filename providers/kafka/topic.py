@@ -36,6 +36,7 @@ from providers.docker._props import to_props
 from providers.errors import KafkaTopicError
 
 TIMEOUT_S = 30
+READ_TIMEOUT_S = 10
 
 
 @dataclass
@@ -125,7 +126,13 @@ class TopicProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         admin = _admin(props["bootstrap_servers"])
-        metadata = admin.list_topics(topic=id_, timeout=TIMEOUT_S).topics.get(id_)
+        try:
+            metadata = admin.list_topics(topic=id_, timeout=READ_TIMEOUT_S).topics.get(id_)
+        except KafkaException:
+            # No broker answers (its container is being recreated, say): the topic lives on the broker's
+            # volume, so nothing can be said about it; keep what the state knows rather than fail refresh.
+            print(f"warning: Kafka at {props['bootstrap_servers']} did not answer; topic {id_} left as recorded")
+            return ReadResult(id_, props)
         missing = metadata is None or (
             metadata.error is not None and metadata.error.code() == KafkaError.UNKNOWN_TOPIC_OR_PART
         )

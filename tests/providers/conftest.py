@@ -13,7 +13,7 @@ import pytest
 
 from components.build_env import host_go_env
 from providers.docker import base_image as base_image_mod
-from providers.docker._client import LABEL_STACK, client, digest_tree, project_root
+from providers.docker._client import LABEL_STACK, client, digest_tree, project_root, remove_labelled
 from providers.docker.container import ContainerProvider
 from providers.docker.image import ImageProvider
 
@@ -33,14 +33,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def dc() -> Iterator[docker.DockerClient]:
     c = client()
     yield c
-    # Whatever a test left behind (failures included) goes.
-    only_ours = {"label": f"{LABEL_STACK}={STACK}"}
-    for container in c.containers.list(all=True, filters=only_ours):
-        container.remove(force=True)
-    for network in c.networks.list(filters=only_ours):
-        network.remove()
-    for volume in c.volumes.list(filters=only_ours):
-        volume.remove(force=True)
+    remove_labelled(STACK)  # whatever a test left behind, failures included
 
 
 @pytest.fixture

@@ -83,3 +83,9 @@ def test_creating_a_topic_that_exists_fails_with_a_clear_error(topic_props):
             p.create(topic_props)
     finally:
         p.delete(created.id, created.outs)
+
+
+def test_refresh_without_a_broker_keeps_the_recorded_topic(topic_props):
+    unreachable = {**topic_props, "bootstrap_servers": "127.0.0.1:1"}
+    read = TopicProvider().read(topic_props["name"], unreachable)
+    assert (read.id, read.outs) == (topic_props["name"], unreachable)

@@ -17,6 +17,8 @@ import pytest
 import yaml
 from pulumi import automation as auto
 
+from providers.docker._client import remove_labelled
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -39,6 +41,21 @@ def pulumi_cli() -> None:
         pytest.fail("no `pulumi` on PATH: run the tests with `make test` (it bootstraps the CLI)")
 
 
+def isolated_ports() -> dict[str, dict[str, int]]:
+    """Free host ports for every service, so a dev stack on the usual ports never collides."""
+    return {
+        "kafka": {"hostPort": free_port()},
+        "minio": {"apiPort": free_port(), "consolePort": free_port()},
+    }
+
+
+def merged(base: dict, overrides: dict) -> dict:
+    out = dict(base)
+    for key, value in overrides.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 class ThrowawayStack:
     def __init__(self, tmp: Path, config: dict[str, object]) -> None:
         run = uuid.uuid4().hex[:8]
@@ -50,7 +67,8 @@ class ThrowawayStack:
         # The real program; `components` and `providers` import from this checkout (.pth in the venv).
         for f in ("Pulumi.yaml", "__main__.py"):
             shutil.copy(ROOT / f, project / f)
-        settings = {f"streaming-lakehouse:{k}": v for k, v in {"namePrefix": self.prefix, **config}.items()}
+        self.config = merged({"namePrefix": self.prefix, **isolated_ports()}, config)
+        settings = {f"streaming-lakehouse:{k}": v for k, v in self.config.items()}
         (project / f"Pulumi.{self.name}.yaml").write_text(yaml.safe_dump({"config": settings}))
         (tmp / "state").mkdir()
         env = {
@@ -91,5 +109,8 @@ def throwaway_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
     for s in made:
         try:
             s.destroy()
+        except auto.CommandError:
+            remove_labelled(s.name)  # the test already failed; leave nothing behind regardless
+            raise
         finally:
-            s.stack.workspace.remove_stack(s.name)
+            s.stack.workspace.remove_stack(s.name, force=True)

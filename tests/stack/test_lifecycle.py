@@ -8,8 +8,6 @@ from pulumi import automation as auto
 
 from providers.docker._client import LABEL_STACK, client
 
-from .conftest import free_port
-
 
 def _labelled(stack_name: str) -> dict[str, list[str]]:
     dc = client()
@@ -25,7 +23,7 @@ def _broker_answers(bootstrap: str) -> list[str]:
     """A real request, not a port probe: the broker's metadata."""
     metadata = AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=20)
     assert metadata.brokers, "no broker in the metadata"
-    return sorted(metadata.topics)
+    return sorted(t for t in metadata.topics if not t.startswith("__"))
 
 
 def test_bad_config_fails_at_preview_naming_the_key(throwaway_stack):
@@ -38,19 +36,25 @@ def test_bad_config_fails_at_preview_naming_the_key(throwaway_stack):
 
 
 def test_up_refresh_and_destroy_cycle(throwaway_stack):
-    port = free_port()
-    s = throwaway_stack({"kafka": {"hostPort": port}})
+    s = throwaway_stack({})
+    port = s.config["kafka"]["hostPort"]
 
-    # up: Kafka healthy, endpoint exported
+    # up: services healthy, endpoints exported
     result = s.up()
     bootstrap = result.outputs["kafka_bootstrap_servers"].value
     assert bootstrap == f"127.0.0.1:{port}"
-    _broker_answers(bootstrap)
+    assert sorted(_broker_answers(bootstrap)) == [
+        "payment_charges",
+        "payment_disputes",
+        "payment_refunds",
+        "payment_subscriptions",
+    ]
+    assert result.outputs["s3_endpoint"].value == f"http://127.0.0.1:{s.config['minio']['apiPort']}"
     owned = _labelled(s.name)
     assert owned == {
-        "containers": [f"{s.prefix}-kafka"],
+        "containers": [f"{s.prefix}-kafka", f"{s.prefix}-minio"],
         "networks": [f"{s.prefix}-net"],
-        "volumes": [f"{s.prefix}-kafka-data"],
+        "volumes": [f"{s.prefix}-kafka-data", f"{s.prefix}-minio-data"],
     }
 
     # a second up changes nothing

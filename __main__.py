@@ -3,6 +3,7 @@
 import pulumi
 
 from components import config
+from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs
 from components.minio import ObjectStore, ObjectStoreArgs
@@ -12,6 +13,17 @@ settings = config.load()
 foundation = Foundation("foundation", FoundationArgs(settings))
 kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, foundation.network_name, foundation.base_image_ref))
 minio = ObjectStore("minio", ObjectStoreArgs(settings, foundation.network_name, foundation.base_image_ref))
+flink = FlinkCluster(
+    "flink",
+    FlinkClusterArgs(
+        settings,
+        foundation.network_name,
+        foundation.base_image_ref,
+        s3_endpoint=minio.internal_s3_endpoint,
+        bucket=minio.bucket,
+        s3_credentials=minio.credentials["flink"],
+    ),
+)
 
 pulumi.export("network", foundation.network_name)
 pulumi.export("kafka_bootstrap_servers", kafka.bootstrap_servers)
@@ -23,3 +35,6 @@ pulumi.export("minio_console_url", minio.console_url)
 pulumi.export("warehouse_bucket", minio.bucket)
 pulumi.export("minio_root_user", minio.root_user)
 pulumi.export("minio_root_password", minio.root_password)
+pulumi.export("flink_ui_url", flink.rest_url)
+pulumi.export("flink_sql_gateway_url", flink.sql_gateway_url)
+pulumi.export("flink_checkpoint_dir", flink.checkpoint_dir)

@@ -87,6 +87,7 @@ class KafkaSettings:
 # The seed's four event streams; a stack can tune each and add its own.
 DEFAULT_TOPICS = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
+_DURATION = re.compile(r"^[1-9][0-9]*(ms|s|m|h)$")
 _ACCESS_KEY = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
@@ -104,6 +105,17 @@ class MinioSettings:
 
 
 @dataclass(frozen=True)
+class FlinkSettings:
+    rest_port: int
+    sql_gateway_port: int
+    task_managers: int
+    task_slots: int
+    jobmanager_memory_mb: int
+    taskmanager_memory_mb: int
+    checkpoint_interval: str
+
+
+@dataclass(frozen=True)
 class StackSettings:
     project: str
     stack: str
@@ -112,6 +124,7 @@ class StackSettings:
     base_image: BaseImageSettings
     kafka: KafkaSettings
     minio: MinioSettings
+    flink: FlinkSettings
 
     def docker_name(self, suffix: str) -> str:
         return f"{self.name_prefix}-{suffix}"
@@ -209,10 +222,24 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     )
     m.finish()
 
+    f = _Section("flink", _object(cfg, "flink"))
+    flink = FlinkSettings(
+        rest_port=f.port("restPort", 8081),
+        sql_gateway_port=f.port("sqlGatewayPort", 8083),
+        task_managers=f.integer("taskManagers", 1, 1, 16, "a TaskManager count"),
+        task_slots=f.integer("taskSlots", 4, 1, 64, "a slot count per TaskManager"),
+        jobmanager_memory_mb=f.integer("jobManagerMemoryMb", 1600, 768, 65536, "a process memory size in MiB"),
+        taskmanager_memory_mb=f.integer("taskManagerMemoryMb", 1600, 1024, 65536, "a process memory size in MiB"),
+        checkpoint_interval=f.string("checkpointInterval", "10s", _DURATION, "a duration such as 500ms, 10s or 2m"),
+    )
+    f.finish()
+
     ports = {
         "kafka.hostPort": kafka.host_port,
         "minio.apiPort": minio.api_port,
         "minio.consolePort": minio.console_port,
+        "flink.restPort": flink.rest_port,
+        "flink.sqlGatewayPort": flink.sql_gateway_port,
     }
     seen: dict[int, str] = {}
     for key, port in ports.items():
@@ -228,4 +255,5 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         base_image=base_image,
         kafka=kafka,
         minio=minio,
+        flink=flink,
     )

@@ -46,6 +46,7 @@ def isolated_ports() -> dict[str, dict[str, int]]:
     return {
         "kafka": {"hostPort": free_port()},
         "minio": {"apiPort": free_port(), "consolePort": free_port()},
+        "flink": {"restPort": free_port(), "sqlGatewayPort": free_port()},
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 from confluent_kafka.admin import AdminClient
 from pulumi import automation as auto
 
@@ -50,9 +51,19 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
         "payment_subscriptions",
     ]
     assert result.outputs["s3_endpoint"].value == f"http://127.0.0.1:{s.config['minio']['apiPort']}"
+    overview = requests.get(result.outputs["flink_ui_url"].value + "/overview", timeout=10).json()
+    assert (overview["taskmanagers"], overview["slots-total"]) == (1, 4)
+    gateway = requests.get(result.outputs["flink_sql_gateway_url"].value + "/v1/info", timeout=10).json()
+    assert gateway["productName"] == "Apache Flink"
     owned = _labelled(s.name)
     assert owned == {
-        "containers": [f"{s.prefix}-kafka", f"{s.prefix}-minio"],
+        "containers": [
+            f"{s.prefix}-flink-jobmanager",
+            f"{s.prefix}-flink-sql-gateway",
+            f"{s.prefix}-flink-taskmanager1",
+            f"{s.prefix}-kafka",
+            f"{s.prefix}-minio",
+        ],
         "networks": [f"{s.prefix}-net"],
         "volumes": [f"{s.prefix}-kafka-data", f"{s.prefix}-minio-data"],
     }

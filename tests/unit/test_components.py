@@ -6,6 +6,7 @@ import pulumi
 import pytest
 from pulumi.runtime import rpc
 
+from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
 from components.minio import ObjectStore, ObjectStoreArgs
@@ -183,3 +184,39 @@ def test_each_engine_gets_its_own_key_limited_to_the_warehouse(mocks, stack_conf
         assert ["s3:GetObject"] in [st["Action"] for st in policies["warehouse-ro"]["Statement"]]
 
     return pulumi.Output.all(*(c.secret_access_key for c in store.credentials.values())).apply(check)
+
+
+@pulumi.runtime.test
+def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, stack_config):
+    settings = stack_config({"flink": {"taskManagers": 2, "restPort": 18081, "checkpointInterval": "30s"}})
+    foundation = Foundation("foundation", FoundationArgs(settings))
+    store = ObjectStore("minio", ObjectStoreArgs(settings, foundation.network_name, foundation.base_image_ref))
+    flink = FlinkCluster(
+        "flink",
+        FlinkClusterArgs(
+            settings,
+            foundation.network_name,
+            foundation.base_image_ref,
+            s3_endpoint=store.internal_s3_endpoint,
+            bucket=store.bucket,
+            s3_credentials=store.credentials["flink"],
+        ),
+    )
+
+    def check(args):
+        rest_url, _ = args
+        assert rest_url == "http://127.0.0.1:18081"
+        jm = mocks.resources["flink-jobmanager"].inputs
+        assert jm["command"] == ["jobmanager"]
+        assert jm["envs"]["FLINK_CHECKPOINT_DIR"] == "s3://warehouse/_flink/checkpoints"
+        assert jm["envs"]["FLINK_SAVEPOINT_DIR"] == "s3://warehouse/_flink/savepoints"
+        assert jm["envs"]["FLINK_CHECKPOINT_INTERVAL"] == "30s"
+        assert jm["envs"]["FLINK_CHECKPOINT_MODE"] == "EXACTLY_ONCE"
+        assert jm["envs"]["S3_ACCESS_KEY"] == "flink"
+        assert set(_unsecret(jm["secret_envs"])) == {"S3_SECRET_KEY"}
+        assert jm["envs"]["S3_ENDPOINT"] == "http://minio:9000"
+        tms = sorted(k for k in mocks.resources if k.startswith("flink-taskmanager"))
+        assert tms == ["flink-taskmanager1", "flink-taskmanager2"]
+        assert mocks.resources["flink-taskmanager2"].inputs["envs"]["FLINK_TM_RESOURCE_ID"] == "taskmanager2"
+
+    return pulumi.Output.all(flink.rest_url, flink.sql_gateway_url).apply(check)

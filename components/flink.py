@@ -1,0 +1,139 @@
+"""`FlinkCluster`: a Flink session cluster (JobManager, TaskManagers, SQL Gateway) whose checkpoints and
+savepoints live in the warehouse bucket, so a job can resume after any container, or the whole
+cluster, is recreated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.config import StackSettings
+from components.minio import S3Credentials
+from providers.docker import (
+    Container,
+    ContainerArgs,
+    ContainerPort,
+    DockerBuild,
+    Healthcheck,
+    Image,
+    ImageArgs,
+    NetworkAttachment,
+)
+
+JOBMANAGER_HOST = "jobmanager"
+SQL_GATEWAY_HOST = "sql-gateway"
+REST_PORT = 8081
+SQL_GATEWAY_PORT = 8083
+# Flink's state sits beside the tables it protects, under a prefix of its own.
+STATE_PREFIX = "_flink"
+
+
+@dataclass
+class FlinkClusterArgs:
+    settings: StackSettings
+    network_name: pulumi.Input[str]
+    base_image_ref: pulumi.Input[str]
+    s3_endpoint: pulumi.Input[str]  # as containers reach it
+    bucket: pulumi.Input[str]
+    s3_credentials: S3Credentials
+
+
+class FlinkCluster(pulumi.ComponentResource):
+    rest_url: pulumi.Output[str]
+    sql_gateway_url: pulumi.Output[str]
+    checkpoint_dir: pulumi.Output[str]
+    savepoint_dir: pulumi.Output[str]
+
+    def __init__(self, name: str, args: FlinkClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("streaming-lakehouse:index:FlinkCluster", name, None, opts)
+        s = args.settings
+        f = s.flink
+        child = pulumi.ResourceOptions(parent=self)
+
+        self.image = Image(
+            f"{name}-image",
+            ImageArgs(
+                image_name="lakehouse-flink",
+                build=DockerBuild(context="images/flink", args={"BASE_IMAGE": args.base_image_ref}),
+                labels=s.image_labels(),
+            ),
+            child,
+        )
+        self.checkpoint_dir = pulumi.Output.concat("s3://", args.bucket, f"/{STATE_PREFIX}/checkpoints")
+        self.savepoint_dir = pulumi.Output.concat("s3://", args.bucket, f"/{STATE_PREFIX}/savepoints")
+        common_envs: dict[str, pulumi.Input[str]] = {
+            "FLINK_JOBMANAGER_HOST": JOBMANAGER_HOST,
+            "FLINK_TASK_SLOTS": str(f.task_slots),
+            "FLINK_PARALLELISM": "1",
+            "FLINK_JM_PROCESS_MEMORY": f"{f.jobmanager_memory_mb}m",
+            "FLINK_TM_PROCESS_MEMORY": f"{f.taskmanager_memory_mb}m",
+            "FLINK_CHECKPOINT_INTERVAL": f.checkpoint_interval,
+            "FLINK_CHECKPOINT_MODE": "EXACTLY_ONCE",
+            "FLINK_CHECKPOINT_RETENTION": "RETAIN_ON_CANCELLATION",
+            "FLINK_CHECKPOINT_DIR": self.checkpoint_dir,
+            "FLINK_SAVEPOINT_DIR": self.savepoint_dir,
+            "S3_ENDPOINT": args.s3_endpoint,
+            "S3_ACCESS_KEY": args.s3_credentials.access_key_id,
+            "S3_PATH_STYLE_ACCESS": "true",
+        }
+        secret_envs = {"S3_SECRET_KEY": args.s3_credentials.secret_access_key}
+
+        def container(
+            role: str,
+            mode: str,
+            ports: list[ContainerPort],
+            memory_mb: int,
+            opts: pulumi.ResourceOptions,
+            envs: dict[str, pulumi.Input[str]] | None = None,
+        ) -> Container:
+            return Container(
+                f"{name}-{role}",
+                ContainerArgs(
+                    name=s.docker_name(f"flink-{role}"),
+                    image=self.image.image_ref,
+                    labels=s.labels("flink"),
+                    command=[mode],
+                    hostname=role,
+                    envs={**common_envs, **(envs or {})},
+                    secret_envs=secret_envs,
+                    ports=ports,
+                    networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[role])],
+                    # The container limit leaves headroom over Flink's own process budget.
+                    memory=memory_mb + 256,
+                    healthcheck=Healthcheck(
+                        tests=["CMD", "/opt/flink/bin/healthcheck"], interval="3s", timeout="10s", retries=5
+                    ),
+                    wait_timeout=240,
+                ),
+                opts,
+            )
+
+        rest = ContainerPort(internal=REST_PORT, external=f.rest_port, ip=s.bind_address)
+        self.jobmanager = container(JOBMANAGER_HOST, "jobmanager", [rest], f.jobmanager_memory_mb, child)
+        after_jm = pulumi.ResourceOptions(parent=self, depends_on=[self.jobmanager])
+        self.taskmanagers = [
+            container(
+                f"taskmanager{i}",
+                "taskmanager",
+                [],
+                f.taskmanager_memory_mb,
+                after_jm,
+                envs={"FLINK_TM_RESOURCE_ID": f"taskmanager{i}"},
+            )
+            for i in range(1, f.task_managers + 1)
+        ]
+        gateway = ContainerPort(internal=SQL_GATEWAY_PORT, external=f.sql_gateway_port, ip=s.bind_address)
+        self.sql_gateway = container(SQL_GATEWAY_HOST, "sql-gateway", [gateway], 768, after_jm)
+        self.rest_url = self.jobmanager.container_id.apply(lambda _: f"http://{s.bind_address}:{f.rest_port}")
+        self.sql_gateway_url = self.sql_gateway.container_id.apply(
+            lambda _: f"http://{s.bind_address}:{f.sql_gateway_port}"
+        )
+        self.register_outputs(
+            {
+                "rest_url": self.rest_url,
+                "sql_gateway_url": self.sql_gateway_url,
+                "checkpoint_dir": self.checkpoint_dir,
+                "savepoint_dir": self.savepoint_dir,
+            }
+        )

@@ -33,3 +33,7 @@ class KafkaTopicError(ProviderError):
 
 class ObjectStoreError(ProviderError):
     """MinIO refused a bucket, policy or user operation (unreachable, bad credentials, bucket not empty)."""
+
+
+class FlinkSqlError(ProviderError):
+    """The Flink SQL Gateway or JobManager refused a statement or a job operation; carries Flink's message."""

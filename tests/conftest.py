@@ -10,6 +10,9 @@ import pytest
 
 from components import config
 
+# Session fixtures for the tests that use the real Docker engine (dc, base_image).
+pytest_plugins = ["tests.support"]
+
 
 @pytest.fixture
 def stack_config() -> Iterator[Callable[[dict[str, object]], config.StackSettings]]:

@@ -1,10 +1,8 @@
-"""Fixtures for provider tests against the real Docker engine: every object they make carries a
-per-run stack label and is removed at the end, whatever happened."""
+"""Fixtures for provider tests: tiny stand-in images and real Kafka and MinIO servers."""
 
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 
@@ -12,14 +10,11 @@ import docker
 import pytest
 
 from components.build_env import host_go_env
-from providers.docker import base_image as base_image_mod
-from providers.docker._client import LABEL_STACK, client, digest_tree, project_root, remove_labelled
+from providers.docker._client import LABEL_STACK, digest_tree
 from providers.docker.container import ContainerProvider
 from providers.docker.image import ImageProvider
+from tests.support import PROJECT, RUN, STACK, free_port, project_image
 
-RUN = uuid.uuid4().hex[:8]
-PROJECT = "streaming-lakehouse"
-STACK = f"providers-{RUN}"
 TINY_IMAGE_CONTEXT = os.path.join(os.path.dirname(__file__), "tiny_image")
 
 
@@ -27,13 +22,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/providers/" in str(item.fspath):
             item.add_marker(pytest.mark.docker)
-
-
-@pytest.fixture(scope="session")
-def dc() -> Iterator[docker.DockerClient]:
-    c = client()
-    yield c
-    remove_labelled(STACK)  # whatever a test left behind, failures included
 
 
 @pytest.fixture
@@ -48,20 +36,6 @@ def name() -> str:
 
 
 @pytest.fixture(scope="session")
-def base_image(dc: docker.DockerClient) -> str:
-    ca_dir = base_image_mod.DEFAULT_CA_DIR
-    props = {
-        "labels": {"com.pulumi.project": PROJECT},
-        "name": "lakehouse-base",
-        "suite": "trixie",
-        "packages": ["ca-certificates"],
-        "ca_dir": ca_dir,
-        "ca_digest": digest_tree(ca_dir) if os.path.isdir(ca_dir) else "",
-    }
-    return base_image_mod.BaseImageProvider().create(props).outs["image_ref"]
-
-
-@pytest.fixture(scope="session")
 def tiny_image(base_image: str) -> str:
     props = {
         "image_name": "lakehouse-provider-test",
@@ -70,26 +44,6 @@ def tiny_image(base_image: str) -> str:
         "context_digest": digest_tree(TINY_IMAGE_CONTEXT),
     }
     return ImageProvider().create(props).outs["image_ref"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def project_image(name: str, base_image: str, **args: str) -> str:
-    """Build (or reuse) one of the project's images/<name> as the stack would."""
-    context = f"images/{name}"
-    image = ImageProvider().create(
-        {
-            "image_name": f"lakehouse-{name}",
-            "build": {"context": context, "dockerfile": "Dockerfile", "args": {"BASE_IMAGE": base_image, **args}},
-            "labels": {"com.pulumi.project": PROJECT},
-            "context_digest": digest_tree(os.path.join(project_root(), context)),
-        }
-    )
-    return image.outs["image_ref"]
 
 
 @pytest.fixture(scope="session")

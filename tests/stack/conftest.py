@@ -8,7 +8,6 @@ policy, never collides with it. Whatever happens, the stack is destroyed and rem
 from __future__ import annotations
 
 import shutil
-import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import yaml
 from pulumi import automation as auto
 
 from providers.docker._client import remove_labelled
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,12 +27,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/stack/" in str(item.fspath):
             item.add_marker(pytest.mark.docker)
             item.add_marker(pytest.mark.stack)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session", autouse=True)

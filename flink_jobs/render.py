@@ -1,0 +1,101 @@
+"""Fill the SQL files' placeholders from the event schemas and the validation settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from flink_jobs.events import BOOLEAN, INT, JSON, MONEY, STRING, TIMESTAMP, EventType, Field
+
+SQL_DIR = Path(__file__).parent
+# What counts as "no value" in any string field: SQL NULL, JSON null, 'null' in any case, blanks.
+NULL_LIKE = r"^\s*([nN][uU][lL][lL])?\s*$"
+# Timestamps as the guide's troubleshooting section requires: `2006-01-02 15:04:05.000`, no zone.
+TIMESTAMP_FORM = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?$"
+
+
+@dataclass(frozen=True)
+class ValidationSettings:
+    currencies: tuple[str, ...] = ("USD", "CAD", "GBP", "EUR", "JPY")
+    max_amount: Decimal = Decimal("1000000")
+
+
+def sql_file(name: str) -> str:
+    return (SQL_DIR / name).read_text()
+
+
+def quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _text_column(field_path: str, column: str, is_json: bool) -> str:
+    extract = f"JSON_QUERY(payload, {quote(field_path)})" if is_json else f"JSON_VALUE(payload, {quote(field_path)})"
+    null_like = f"REGEXP({extract}, {quote(NULL_LIKE)})"
+    return f"  CASE WHEN {null_like} THEN CAST(NULL AS STRING) ELSE {extract} END AS {column}"
+
+
+def _typed_column(column: str, sql_type: str) -> str:
+    text = f"{column}_text"
+    if column == "currency":
+        return f"  UPPER(TRIM({text})) AS {column}"
+    if sql_type == MONEY:
+        # Wide enough that an absurd amount is judged too large rather than unparseable.
+        return f"  TRY_CAST({text} AS DECIMAL(38, 2)) AS {column}"
+    if sql_type == TIMESTAMP:
+        # Only the SQL form the generators write; and CAST rolls 2026-02-30 over to March, so the value
+        # must print back as it was written.
+        cast = f"TRY_CAST({text} AS TIMESTAMP(3))"
+        exact = f"DATE_FORMAT({cast}, 'yyyy-MM-dd HH:mm:ss') = SUBSTRING({text} FROM 1 FOR 19)"
+        return f"  CASE WHEN REGEXP({text}, {quote(TIMESTAMP_FORM)}) AND {exact} THEN {cast} END AS {column}"
+    if sql_type in (INT, BOOLEAN):
+        return f"  TRY_CAST({text} AS {sql_type}) AS {column}"
+    return f"  {text} AS {column}"
+
+
+def _any_uncast(fields: Iterable[Field]) -> str:
+    """True when one of the fields has a value that did not cast to its type."""
+    checks = [f"({f.name}_text IS NOT NULL AND {f.name} IS NULL)" for f in fields]
+    return "(" + " OR ".join(checks) + ")" if checks else "FALSE"
+
+
+def rules(event: EventType, settings: ValidationSettings) -> list[tuple[str, str]]:
+    """(reason, condition) in precedence order: the first that holds is the row's rejection_reason."""
+    on_object = "is_object AND "
+    out = [("NOT_JSON_OBJECT", "NOT is_object")]
+    out += [(reason, f"{on_object}{column}_text IS NULL") for column, reason in event.required]
+    out.append(("MISSING_CREATED_AT", f"{on_object}created_at_text IS NULL"))
+    out.append(("INVALID_TIMESTAMP", on_object + _any_uncast(f for f in event.fields if f.type == TIMESTAMP)))
+    out.append(("INVALID_FIELD_TYPE", on_object + _any_uncast(f for f in event.fields if f.type in (INT, BOOLEAN))))
+    out.append(("MISSING_AMOUNT", f"{on_object}amount_text IS NULL"))
+    out.append(("INVALID_AMOUNT_FORMAT", f"{on_object}amount_text IS NOT NULL AND amount IS NULL"))
+    whitelist = ", ".join(quote(c) for c in settings.currencies)
+    out.append(("INVALID_CURRENCY", f"{on_object}(currency IS NULL OR currency NOT IN ({whitelist}))"))
+    out.append(("INVALID_AMOUNT_NEGATIVE", f"{on_object}amount <= 0"))
+    out.append(("INVALID_AMOUNT_TOO_LARGE", f"{on_object}amount > {settings.max_amount}"))
+    return out
+
+
+def validation_sql(event: EventType, settings: ValidationSettings) -> str:
+    text_columns = ",\n".join(_text_column(f.json_path, f"{f.name}_text", f.type == JSON) for f in event.fields)
+    typed_columns = ",\n".join(_typed_column(f.name, f.type) for f in event.fields)
+    rule_sql = ",\n".join(f"    CASE WHEN {cond} THEN '{reason}' END" for reason, cond in rules(event, settings))
+    return sql_file("validate.sql").format(
+        event=event.name, text_columns=text_columns, typed_columns=typed_columns, rules=rule_sql
+    )
+
+
+def kafka_source_sql(event: EventType, bootstrap_servers: str, group_id: str) -> str:
+    return sql_file("kafka_source.sql").format(
+        event=event.name, topic=event.topic, bootstrap_servers=bootstrap_servers, group_id=group_id
+    )
+
+
+def statements(sql: str) -> list[str]:
+    """Split rendered SQL into statements (the gateway takes one at a time); comments are dropped."""
+    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+__all__ = ["STRING", "ValidationSettings", "kafka_source_sql", "rules", "statements", "validation_sql"]

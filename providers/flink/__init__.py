@@ -1,0 +1,1 @@
+"""Flink resources over the SQL Gateway and JobManager REST APIs (requests)."""

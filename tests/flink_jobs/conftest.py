@@ -1,0 +1,52 @@
+"""A throwaway Flink (JobManager, TaskManager, SQL Gateway) from images/flink for the SQL golden tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import docker
+import pytest
+
+from providers.docker.container import ContainerProvider
+from tests.support import LABELS, RUN, free_port, project_image
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/flink_jobs/" in str(item.fspath):
+            item.add_marker(pytest.mark.docker)
+
+
+@pytest.fixture(scope="session")
+def flink_gateway(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
+    """The SQL Gateway's URL on this machine."""
+    image = project_image("flink", base_image)
+    network = dc.networks.create(f"lhtest-{RUN}-flink-net", labels=LABELS)
+    port = free_port()
+    provider = ContainerProvider()
+    made = []
+    for role, mode, ports in (
+        ("jobmanager", "jobmanager", []),
+        ("taskmanager", "taskmanager", []),
+        ("sql-gateway", "sql-gateway", [{"internal": 8083, "external": port, "ip": "127.0.0.1"}]),
+    ):
+        made.append(
+            provider.create(
+                {
+                    "name": f"lhtest-{RUN}-flink-{role}",
+                    "image": image,
+                    "command": [mode],
+                    "labels": LABELS,
+                    "hostname": role,
+                    "envs": {"FLINK_JM_PROCESS_MEMORY": "1024m", "FLINK_TM_PROCESS_MEMORY": "1280m"},
+                    "ports": ports,
+                    "networks_advanced": [{"name": network.name, "aliases": [role]}],
+                    "healthcheck": {"tests": ["CMD", "/opt/flink/bin/healthcheck"], "interval": "2s", "retries": 60},
+                    "wait_timeout": 240,
+                }
+            )
+        )
+    yield f"http://127.0.0.1:{port}"
+    for container in reversed(made):
+        provider.delete(container.id, container.outs)
+    network.remove()

@@ -1,0 +1,89 @@
+"""Golden cases: the validation SQL runs in Flink on crafted inputs; each case's outcome must match.
+
+One streaming query per event type over a bounded VALUES table shaped like the Kafka source, so the SQL
+under test is exactly the SQL the streaming job runs.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from flink_jobs.events import EVENT_TYPES, EventType
+from flink_jobs.render import ValidationSettings, quote, statements, validation_sql
+from providers.flink.gateway import session
+
+GOLDEN = Path(__file__).parent / "golden"
+EVENTS = {e.name: e for e in EVENT_TYPES}
+
+
+def _payload(base: dict[str, Any], case: dict[str, Any]) -> str | None:
+    if "raw" in case:
+        return case["raw"]
+    doc = {**base, **case.get("set", {})}
+    for key in case.get("unset", []):
+        doc.pop(key)
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def _values_source(event: EventType, payloads: list[str | None]) -> str:
+    rows = ",\n".join(
+        f"  (CAST({quote(p) if p is not None else 'NULL'} AS STRING), '{event.topic}', 0, CAST({i} AS BIGINT),"
+        " TO_TIMESTAMP_LTZ(0, 3))"
+        for i, p in enumerate(payloads)
+    )
+    return (
+        f"CREATE TEMPORARY VIEW raw_{event.name} AS SELECT * FROM (VALUES\n{rows}\n)"
+        " AS t(payload, kafka_topic, kafka_partition, kafka_offset, kafka_timestamp)"
+    )
+
+
+def _comparable(value: Any) -> Any:
+    """Numbers as decimals, timestamps as datetimes: the gateway prints 10:15:30.25 for 10:15:30.250."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return Decimal(str(value))
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in " T":
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+@pytest.mark.parametrize("event_name", sorted(p.stem for p in GOLDEN.glob("*.yaml")))
+def test_golden_cases(flink_gateway, event_name):
+    event = EVENTS[event_name]
+    spec = yaml.safe_load((GOLDEN / f"{event_name}.yaml").read_text())
+    cases = spec["cases"]
+    payloads = [_payload(spec["base"], case) for case in cases]
+    columns = ["kafka_offset", "rejection_reasons", *(f.name for f in event.fields)]
+    with session(flink_gateway) as s:
+        s.execute(_values_source(event, payloads))
+        for statement in statements(validation_sql(event, ValidationSettings())):
+            s.execute(statement)
+        rows = s.execute(f"SELECT {', '.join(columns)} FROM {event.name}_validated")
+
+    by_offset = {row["kafka_offset"]: row for row in rows}
+    assert sorted(by_offset) == list(range(len(cases))), "every input must come out exactly once"
+    failures = []
+    for i, case in enumerate(cases):
+        row = by_offset[i]
+        reasons = [r for r in row["rejection_reasons"].split(",") if r]
+        if "quarantine" in case:
+            if reasons != case["quarantine"]:
+                failures.append(f"{case['name']}: reasons {reasons}, expected {case['quarantine']}")
+            continue
+        if reasons:
+            failures.append(f"{case['name']}: quarantined with {reasons}, expected bronze")
+            continue
+        for column, expected in case["bronze"].items():
+            got = row[column]
+            if _comparable(got) != _comparable(expected):
+                failures.append(f"{case['name']}: {column} = {got!r}, expected {expected!r}")
+    assert not failures, "\n".join(failures)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pulumi
+
+from flink_jobs.render import ValidationSettings
 
 NAMESPACE = "streaming-lakehouse"
 _DOCKER_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,40}$")
@@ -87,6 +90,7 @@ class KafkaSettings:
 # The seed's four event streams; a stack can tune each and add its own.
 DEFAULT_TOPICS = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _DURATION = re.compile(r"^[1-9][0-9]*(ms|s|m|h)$")
 _ACCESS_KEY = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -125,6 +129,7 @@ class StackSettings:
     kafka: KafkaSettings
     minio: MinioSettings
     flink: FlinkSettings
+    validation: ValidationSettings
 
     def docker_name(self, suffix: str) -> str:
         return f"{self.name_prefix}-{suffix}"
@@ -234,6 +239,20 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     )
     f.finish()
 
+    v = _Section("validation", _object(cfg, "validation"))
+    currencies = v.value("currencies", ["USD", "CAD", "GBP", "EUR", "JPY"])
+    if not isinstance(currencies, list) or not currencies or not all(_CURRENCY.match(str(c)) for c in currencies):
+        raise ConfigError(f"{v.key}.currencies: expected a list of 3-letter ISO currency codes, got {currencies!r}")
+    max_amount = v.value("maxAmount", 1_000_000)
+    try:
+        max_amount = Decimal(str(max_amount))
+    except ArithmeticError:
+        max_amount = Decimal(-1)
+    if not max_amount > 0:
+        raise ConfigError(f"{v.key}.maxAmount: expected a positive amount, got {v.raw.get('maxAmount')!r}")
+    v.finish()
+    validation = ValidationSettings(tuple(str(c).upper() for c in currencies), max_amount)
+
     ports = {
         "kafka.hostPort": kafka.host_port,
         "minio.apiPort": minio.api_port,
@@ -256,4 +275,5 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         kafka=kafka,
         minio=minio,
         flink=flink,
+        validation=validation,
     )

@@ -80,3 +80,26 @@ def test_bad_topic_settings_name_the_key(stack_config, topics, key, expected):
         stack_config({"topics": topics})
     assert str(err.value).startswith(key), str(err.value)
     assert expected in str(err.value)
+
+
+def test_validation_rules_come_from_the_stack(stack_config):
+    rules = stack_config({"validation": {"currencies": ["usd", "CHF"], "maxAmount": 5000}}).validation
+    assert rules.currencies == ("USD", "CHF")
+    assert str(rules.max_amount) == "5000"
+    assert stack_config({}).validation.currencies == ("USD", "CAD", "GBP", "EUR", "JPY")
+
+
+@pytest.mark.parametrize(
+    ("validation", "key"),
+    [
+        ({"currencies": "USD"}, "streaming-lakehouse:validation.currencies"),
+        ({"currencies": ["US"]}, "streaming-lakehouse:validation.currencies"),
+        ({"currencies": []}, "streaming-lakehouse:validation.currencies"),
+        ({"maxAmount": "lots"}, "streaming-lakehouse:validation.maxAmount"),
+        ({"maxAmount": -1}, "streaming-lakehouse:validation.maxAmount"),
+    ],
+)
+def test_bad_validation_rules_name_the_key(stack_config, validation, key):
+    with pytest.raises(ConfigError) as err:
+        stack_config({"validation": validation})
+    assert str(err.value).startswith(key), str(err.value)

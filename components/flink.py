@@ -10,14 +10,12 @@ import pulumi
 
 from components.config import StackSettings
 from components.minio import S3Credentials
+from components.service import service_image
 from providers.docker import (
     Container,
     ContainerArgs,
     ContainerPort,
-    DockerBuild,
     Healthcheck,
-    Image,
-    ImageArgs,
     NetworkAttachment,
 )
 
@@ -51,15 +49,7 @@ class FlinkCluster(pulumi.ComponentResource):
         f = s.flink
         child = pulumi.ResourceOptions(parent=self)
 
-        self.image = Image(
-            f"{name}-image",
-            ImageArgs(
-                image_name="lakehouse-flink",
-                build=DockerBuild(context="images/flink", args={"BASE_IMAGE": args.base_image_ref}),
-                labels=s.image_labels(),
-            ),
-            child,
-        )
+        self.image = service_image(name, "flink", s, args.base_image_ref, child)
         self.checkpoint_dir = pulumi.Output.concat("s3://", args.bucket, f"/{STATE_PREFIX}/checkpoints")
         self.savepoint_dir = pulumi.Output.concat("s3://", args.bucket, f"/{STATE_PREFIX}/savepoints")
         common_envs: dict[str, pulumi.Input[str]] = {

@@ -10,18 +10,14 @@ from dataclasses import dataclass
 import pulumi
 
 from components.config import StackSettings
+from components.service import data_volume, service_image
 from providers.docker import (
     Container,
     ContainerArgs,
     ContainerPort,
     ContainerVolume,
-    DockerBuild,
     Healthcheck,
-    Image,
-    ImageArgs,
     NetworkAttachment,
-    Volume,
-    VolumeArgs,
 )
 from providers.kafka import Topic, TopicArgs
 
@@ -55,18 +51,8 @@ class KafkaBroker(pulumi.ComponentResource):
         k = s.kafka
         child = pulumi.ResourceOptions(parent=self)
 
-        self.image = Image(
-            f"{name}-image",
-            ImageArgs(
-                image_name="lakehouse-kafka",
-                build=DockerBuild(context="images/kafka", args={"BASE_IMAGE": args.base_image_ref}),
-                labels=s.image_labels(),
-            ),
-            child,
-        )
-        self.data = Volume(
-            f"{name}-data", VolumeArgs(name=s.docker_name("kafka-data"), labels=s.labels("kafka")), child
-        )
+        self.image = service_image(name, "kafka", s, args.base_image_ref, child)
+        self.data = data_volume(name, "kafka", s, child)
         self.container = Container(
             f"{name}-broker",
             ContainerArgs(

@@ -12,18 +12,14 @@ import pulumi
 
 from components.build_env import host_go_env
 from components.config import StackSettings
+from components.service import data_volume, service_image
 from providers.docker import (
     Container,
     ContainerArgs,
     ContainerPort,
     ContainerVolume,
-    DockerBuild,
     Healthcheck,
-    Image,
-    ImageArgs,
     NetworkAttachment,
-    Volume,
-    VolumeArgs,
 )
 from providers.minio import IamPolicy, IamPolicyArgs, IamUser, IamUserArgs, MinioConnection, S3Bucket, S3BucketArgs
 from providers.minio.iam import bucket_policy
@@ -63,18 +59,8 @@ class ObjectStore(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         root_password = m.root_password or RandomPassword(f"{name}-root-password", length=32, opts=child).result
-        self.image = Image(
-            f"{name}-image",
-            ImageArgs(
-                image_name="lakehouse-minio",
-                build=DockerBuild(context="images/minio", args={"BASE_IMAGE": args.base_image_ref, **host_go_env()}),
-                labels=s.image_labels(),
-            ),
-            child,
-        )
-        self.data = Volume(
-            f"{name}-data", VolumeArgs(name=s.docker_name("minio-data"), labels=s.labels("minio")), child
-        )
+        self.image = service_image(name, "minio", s, args.base_image_ref, child, build_args=host_go_env())
+        self.data = data_volume(name, "minio", s, child)
         self.container = Container(
             f"{name}-server",
             ContainerArgs(

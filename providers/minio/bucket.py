@@ -23,9 +23,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from providers.docker._props import to_props
 from providers.errors import ObjectStoreError
-from providers.minio.connection import CONNECTION_KEYS, SECRET_OUTPUTS, MinioConnection, s3
+from providers.minio.connection import CONNECTION_KEYS, MinioConnection, resource_inputs, s3
 
 
 @dataclass
@@ -95,7 +94,5 @@ class S3Bucket(Resource, module="minio", name="S3Bucket"):
     bucket: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: S3BucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        props = to_props(args)
-        props.update(props.pop("connection"))
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS))
+        props, opts = resource_inputs(args, opts)
         super().__init__(S3BucketProvider(), resource_name, props, opts)

@@ -10,7 +10,9 @@ from minio import Minio
 from minio.credentials import StaticProvider
 from minio.minioadmin import MinioAdmin
 
-# Connection inputs are secret: they must stay secret in the outputs too.
+from providers.docker._props import to_props
+
+# The connection's password is secret: it must stay secret in the outputs too.
 SECRET_OUTPUTS = ["minio_password"]
 
 
@@ -33,3 +35,14 @@ def admin(props: dict[str, Any]) -> MinioAdmin:
 
 
 CONNECTION_KEYS = ("minio_server", "minio_user", "minio_password")
+
+
+def resource_inputs(
+    args: Any, opts: pulumi.ResourceOptions | None, *secret_outputs: str
+) -> tuple[dict[str, Any], pulumi.ResourceOptions]:
+    """A MinIO resource's property bag (connection fields at top level, as pulumi-minio's provider config
+    would be) and its options with the secret outputs marked."""
+    props = to_props(args)
+    props.update(props.pop("connection"))
+    secrets = pulumi.ResourceOptions(additional_secret_outputs=[*SECRET_OUTPUTS, *secret_outputs])
+    return props, pulumi.ResourceOptions.merge(opts, secrets)

@@ -11,9 +11,8 @@ import pulumi
 from minio.error import MinioAdminException
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from providers.docker._props import to_props
 from providers.errors import ObjectStoreError
-from providers.minio.connection import CONNECTION_KEYS, SECRET_OUTPUTS, MinioConnection, admin
+from providers.minio.connection import CONNECTION_KEYS, MinioConnection, admin, resource_inputs
 
 
 def bucket_policy(bucket: str, read_only: bool = False) -> dict[str, Any]:
@@ -99,9 +98,7 @@ class IamPolicy(Resource, module="minio", name="IamPolicy"):
     name: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: IamPolicyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        props = to_props(args)
-        props.update(props.pop("connection"))
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS))
+        props, opts = resource_inputs(args, opts)
         super().__init__(IamPolicyProvider(), resource_name, props, opts)
 
 
@@ -168,7 +165,5 @@ class IamUser(Resource, module="minio", name="IamUser"):
     secret: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: IamUserArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        props = to_props(args)
-        props.update(props.pop("connection"))
-        secret_outs = pulumi.ResourceOptions(additional_secret_outputs=[*SECRET_OUTPUTS, "secret"])
-        super().__init__(IamUserProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outs))
+        props, opts = resource_inputs(args, opts, "secret")
+        super().__init__(IamUserProvider(), resource_name, props, opts)

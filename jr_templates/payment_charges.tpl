@@ -1,0 +1,70 @@
+{{- /* payment_charges: one JSON object per message; the message key is the event id.
+     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config.
+     Every injected problem is drawn independently, so its observed rate can be checked. */ -}}
+{{- $id := uuid -}}
+{{- set_v "KEY" $id -}}
+{{- $charge_id := printf "ch_%s" (replaceall uuid "-" "") -}}
+{{- add_v_to_list "charge_ids" $charge_id -}}
+{{- $now := now -}}
+{{- $created := sub64 $now (mul64 (integer64 0 600) 1000) -}}
+{{- $status := randoms "succeeded|succeeded|succeeded|succeeded|succeeded|succeeded|failed|failed|pending" -}}
+{{- $cents := integer 100 50000 -}}
+{{- $amount := printf "%d.%02d" (div $cents 100) (mod $cents 100) -}}
+{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.50" }}{{ end -}}
+{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000000.01|2500000.00" }}{{ end -}}
+{{- $currency := randoms "USD|USD|USD|EUR|EUR|GBP|CAD|JPY" -}}
+{{- if lt (integer 0 10000) @@MIXED_CASE_CURRENCY@@ }}{{ $currency = randoms (printf "%s|%s%s" (lower $currency) (substr 0 1 $currency) (lower (substr 1 3 $currency))) }}{{ end -}}
+{{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ end -}}
+{{- $customer := printf "\"cus_%06d\"" (integer 1 5000) -}}
+{{- if lt (integer 0 10000) @@MISSING_CUSTOMER_ID@@ }}{{ $customer = randoms "null|\"null\"|\"\"" }}{{ end -}}
+{{- $country := country_random -}}
+{{- $card_country := printf "\"%s\"" $country -}}
+{{- if lt (integer 0 10000) @@INVALID_COUNTRY@@ }}{{ $card_country = randoms "\"342\"|\"999\"|\"XX\"" }}{{ end -}}
+{{- $nulls := "null|\"null\"|\"NULL\"|\"\"" -}}
+{{- $postal := printf "\"%s\"" zip -}}
+{{- if lt (integer 0 10000) @@NULL_VARIATION@@ }}{{ $postal = randoms $nulls }}{{ end -}}
+{{- $description := printf "\"Order %d\"" (integer 1000 99999) -}}
+{{- if lt (integer 0 10000) @@NULL_VARIATION@@ }}{{ $description = randoms $nulls }}{{ end -}}
+{{- $score := integer 0 101 -}}
+{{- $level := "low" -}}{{- if ge $score 40 }}{{ $level = "medium" }}{{ end }}{{ if ge $score 75 }}{{ $level = "high" }}{{ end -}}
+{{- $failure_code := "null" -}}{{- $failure_message := "null" -}}
+{{- if eq $status "failed" -}}
+  {{- $code := randoms "card_declined|insufficient_funds|expired_card|processing_error" -}}
+  {{- $failure_code = printf "\"%s\"" $code -}}
+  {{- $failure_message = printf "\"The charge failed: %s\"" (replaceall $code "_" " ") -}}
+{{- end -}}
+{{- $method := randoms "card|card|card|bank_account|digital_wallet" -}}
+{{- if lt (integer 0 10000) @@MALFORMED@@ -}}
+{"event_id": "{{ $id }}", "event_type": "charge.{{ $status }}", "amount": {{ $amount }}, "currency": "{{ $currency }}
+{{- else -}}
+{
+  "event_id": "{{ $id }}",
+  "event_type": "charge.{{ $status }}",
+  "provider": "{{ randoms "stripe|braintree|adyen|checkout|square" }}",
+  "customer_id": {{ $customer }},
+  "merchant_id": "merch_{{ printf "%04d" (integer 1 200) }}",
+  "amount": {{ $amount }},
+  "currency": "{{ $currency }}",
+  "created_at": "{{ format_timestamp $created "2006-01-02 15:04:05.000" }}",
+  "updated_at": "{{ format_timestamp $now "2006-01-02 15:04:05.000" }}",
+  "charge_id": "{{ $charge_id }}",
+  "status": "{{ $status }}",
+  "failure_code": {{ $failure_code }},
+  "failure_message": {{ $failure_message }},
+  "payment_method_id": "pm_{{ replaceall uuid "-" "" }}",
+  "payment_method_type": "{{ $method }}",
+  "card_brand": "{{ randoms "visa|mastercard|amex|discover" }}",
+  "card_last4": "{{ printf "%04d" (integer 0 10000) }}",
+  "card_exp_month": {{ integer 1 13 }},
+  "card_exp_year": {{ integer 2027 2033 }},
+  "card_country": {{ $card_country }},
+  "billing_country": "{{ $country }}",
+  "billing_postal_code": {{ $postal }},
+  "merchant_name": "{{ company }}",
+  "description": {{ $description }},
+  "metadata": {"order_id": "ord_{{ integer 100000 999999 }}", "user_email": "{{ email }}", "subscription_id": null},
+  "risk_score": {{ $score }},
+  "risk_level": "{{ $level }}",
+  "3ds_authenticated": {{ bool }}
+}
+{{- end -}}

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.config import StackSettings
 from components.minio import S3Credentials
-from components.service import service_image
+from components.service import ServiceArgs, service_image
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -28,10 +27,7 @@ STATE_PREFIX = "_flink"
 
 
 @dataclass
-class FlinkClusterArgs:
-    settings: StackSettings
-    network_name: pulumi.Input[str]
-    base_image_ref: pulumi.Input[str]
+class FlinkClusterArgs(ServiceArgs):
     s3_endpoint: pulumi.Input[str]  # as containers reach it
     bucket: pulumi.Input[str]
     s3_credentials: S3Credentials

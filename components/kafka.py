@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import base64
 import uuid
-from dataclasses import dataclass
 
 import pulumi
 
-from components.config import StackSettings
-from components.service import data_volume, service_image
+from components.service import ServiceArgs, data_volume, service_image
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -33,11 +31,8 @@ def cluster_id(project: str, stack: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-@dataclass
-class KafkaBrokerArgs:
-    settings: StackSettings
-    network_name: pulumi.Input[str]
-    base_image_ref: pulumi.Input[str]
+class KafkaBrokerArgs(ServiceArgs):
+    """The stack's settings, network and base image; nothing else."""
 
 
 class KafkaBroker(pulumi.ComponentResource):

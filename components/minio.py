@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.build_env import host_go_env
-from components.config import StackSettings
-from components.service import data_volume, service_image
+from components.service import ServiceArgs, data_volume, service_image
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -39,11 +38,8 @@ class S3Credentials:
     secret_access_key: pulumi.Output[str]
 
 
-@dataclass
-class ObjectStoreArgs:
-    settings: StackSettings
-    network_name: pulumi.Input[str]
-    base_image_ref: pulumi.Input[str]
+class ObjectStoreArgs(ServiceArgs):
+    """The stack's settings, network and base image; nothing else."""
 
 
 class ObjectStore(pulumi.ComponentResource):

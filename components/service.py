@@ -1,12 +1,23 @@
-"""What every service component builds the same way: its image from images/<service> on the stack's
-base image, and its named data volume."""
+"""What every service component shares: its arguments from the stack, its image from images/<service>
+on the stack's base image, and its named data volume."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pulumi
 
 from components.config import StackSettings
 from providers.docker import DockerBuild, Image, ImageArgs, Volume, VolumeArgs
+
+
+@dataclass
+class ServiceArgs:
+    """What every service needs from the stack: its settings, network and base image."""
+
+    settings: StackSettings
+    network_name: pulumi.Input[str]
+    base_image_ref: pulumi.Input[str]
 
 
 def service_image(

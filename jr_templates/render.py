@@ -18,6 +18,9 @@ DEFAULT_RATES: dict[str, float] = {
     "AMOUNT_NON_POSITIVE": 0.01,
     "AMOUNT_TOO_LARGE": 0.01,
     "MALFORMED": 0.005,
+    "NULL_TRIAL_DATES": 0.05,  # of the events that carry a trial
+    "MISSING_PLAN_ID": 0.01,
+    "MISSING_PROMO_CODE": 0.10,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,19 +51,42 @@ def _render_with_jr(dc, image: str, tmp_path: Path, name: str, count: int) -> li
     return lines
 
 
-def test_charges_are_consistent_and_carry_problems_at_their_rates(dc, jr_image, tmp_path):
-    lines = _render_with_jr(dc, jr_image, tmp_path, "payment_charges", EVENTS)
-    seen = Counter()
+def _parse(lines: list[str]) -> tuple[list[dict], Counter]:
+    """The events that parse, and a counter that already holds the malformed ones."""
+    seen: Counter = Counter()
     events = []
     for line in lines:
         try:
             events.append(json.loads(line))
         except json.JSONDecodeError:
             seen["MALFORMED"] += 1
-    total = len(lines)
-
     ids = [e["event_id"] for e in events]
     assert len(set(ids)) == len(ids), "event ids must be unique"
+    return events, seen
+
+
+def _count_common_problems(e: dict, seen: Counter) -> None:
+    if e["currency"].upper() not in CURRENCIES:
+        seen["UNKNOWN_CURRENCY"] += 1
+    elif e["currency"] != e["currency"].upper():
+        seen["MIXED_CASE_CURRENCY"] += 1
+    if e["customer_id"] in NULL_LIKE:
+        seen["MISSING_CUSTOMER_ID"] += 1
+    amount = Decimal(str(e["amount"]))
+    seen["AMOUNT_NON_POSITIVE"] += amount <= 0
+    seen["AMOUNT_TOO_LARGE"] += amount > 1_000_000
+
+
+def _assert_rates(seen: Counter, totals: dict[str, int], expected: dict[str, float]) -> None:
+    off = {k: (seen[k] / totals[k], v) for k, v in expected.items() if abs(seen[k] / totals[k] - v) > 0.02}
+    assert not off, f"observed vs configured rates: {off} (counts {dict(seen)}, out of {totals})"
+    assert all(seen[k] > 0 for k in expected), f"every problem must occur at least once: {dict(seen)}"
+
+
+def test_charges_are_consistent_and_carry_problems_at_their_rates(dc, jr_image, tmp_path):
+    lines = _render_with_jr(dc, jr_image, tmp_path, "payment_charges", EVENTS)
+    events, seen = _parse(lines)
+    total = len(lines)
     assert len({e["charge_id"] for e in events}) == len(events), "charge ids must be unique"
     for e in events:
         # consistency of the valid branch, whatever problems were injected elsewhere in the event
@@ -79,25 +102,58 @@ def test_charges_are_consistent_and_carry_problems_at_their_rates(dc, jr_image, 
         assert created <= updated
         assert re.fullmatch(r"[A-Z]{2}", e["billing_country"])
 
-        currency = e["currency"]
-        if currency.upper() not in CURRENCIES:
-            seen["UNKNOWN_CURRENCY"] += 1
-        elif currency != currency.upper():
-            seen["MIXED_CASE_CURRENCY"] += 1
-        if e["customer_id"] in NULL_LIKE:
-            seen["MISSING_CUSTOMER_ID"] += 1
-        amount = Decimal(str(e["amount"]))
-        if amount <= 0:
-            seen["AMOUNT_NON_POSITIVE"] += 1
-        if amount > 1_000_000:
-            seen["AMOUNT_TOO_LARGE"] += 1
+        _count_common_problems(e, seen)
         if not re.fullmatch(r"[A-Z]{2}", e["card_country"] or ""):
             seen["INVALID_COUNTRY"] += 1
         seen["NULL_VARIATION"] += e["billing_postal_code"] in NULL_LIKE  # one of the optional fields
 
+    problems = (
+        "NULL_VARIATION", "INVALID_COUNTRY", "MIXED_CASE_CURRENCY", "UNKNOWN_CURRENCY",
+        "MISSING_CUSTOMER_ID", "AMOUNT_NON_POSITIVE", "AMOUNT_TOO_LARGE", "MALFORMED",
+    )  # fmt: skip
+    expected = {k: DEFAULT_RATES[k] for k in problems}
     # Mixed case is drawn before the unknown-currency override replaces a few of them.
-    expected = dict(DEFAULT_RATES)
     expected["MIXED_CASE_CURRENCY"] *= 1 - DEFAULT_RATES["UNKNOWN_CURRENCY"]
-    off = {k: (seen[k] / total, v) for k, v in expected.items() if abs(seen[k] / total - v) > 0.02}
-    assert not off, f"observed vs configured rates over {total} events: {off}"
-    assert all(seen[k] > 0 for k in expected), f"every problem must occur at least once: {dict(seen)}"
+    _assert_rates(seen, dict.fromkeys(problems, total), expected)
+
+
+DAY = timedelta(days=1)
+PERIOD = {"week": 7 * DAY, "month": 30 * DAY, "year": 365 * DAY}
+STATUS = {
+    "created": {"active", "trialing"},
+    "updated": {"active"},
+    "canceled": {"canceled"},
+    "payment_failed": {"past_due", "unpaid"},
+    "payment_succeeded": {"active"},
+}
+
+
+def test_subscriptions_are_coherent_and_carry_problems_at_their_rates(dc, jr_image, tmp_path):
+    lines = _render_with_jr(dc, jr_image, tmp_path, "payment_subscriptions", 20_000)
+    events, seen = _parse(lines)
+    trialing = 0
+    for e in events:
+        action = e["event_type"].removeprefix("subscription.")
+        assert e["status"] in STATUS[action], e
+        assert (e["canceled_at"] is not None) == (e["status"] == "canceled")
+        assert e["cancel_at_period_end"] == (e["status"] == "canceled")
+        start = datetime.strptime(e["current_period_start"], TS)
+        assert datetime.strptime(e["current_period_end"], TS) - start == PERIOD[e["interval"]]
+        assert e["plan_name"] in {"basic", "pro", "team"}
+        if e["status"] == "trialing":
+            trialing += 1
+            if e["trial_end"] in NULL_LIKE:
+                seen["NULL_TRIAL_DATES"] += 1
+            else:
+                assert datetime.strptime(e["trial_end"], TS) - datetime.strptime(e["trial_start"], TS) == 14 * DAY
+        else:
+            assert e["trial_start"] is None
+            assert e["trial_end"] is None
+        _count_common_problems(e, seen)
+        seen["MISSING_PLAN_ID"] += e["plan_id"] in NULL_LIKE
+        seen["MISSING_PROMO_CODE"] += "promo_code" not in e["metadata"]
+
+    problems = ("MISSING_PLAN_ID", "MISSING_PROMO_CODE", "UNKNOWN_CURRENCY", "MISSING_CUSTOMER_ID",
+                "AMOUNT_NON_POSITIVE", "MALFORMED")  # fmt: skip
+    totals = {**dict.fromkeys(problems, len(lines)), "NULL_TRIAL_DATES": trialing}
+    _assert_rates(seen, totals, {k: DEFAULT_RATES[k] for k in (*problems, "NULL_TRIAL_DATES")})

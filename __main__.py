@@ -5,6 +5,7 @@ import pulumi
 from components import config
 from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
+from components.generators import Generators, GeneratorsArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs
 from components.minio import ObjectStore, ObjectStoreArgs
 
@@ -24,6 +25,16 @@ flink = FlinkCluster(
         s3_credentials=minio.credentials["flink"],
     ),
 )
+generators = Generators(
+    "generators",
+    GeneratorsArgs(
+        settings,
+        foundation.network_name,
+        foundation.base_image_ref,
+        kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
+        topics=list(kafka.topics.values()),
+    ),
+)
 
 pulumi.export("network", foundation.network_name)
 pulumi.export("kafka_bootstrap_servers", kafka.bootstrap_servers)
@@ -38,3 +49,4 @@ pulumi.export("minio_root_password", minio.root_password)
 pulumi.export("flink_ui_url", flink.rest_url)
 pulumi.export("flink_sql_gateway_url", flink.sql_gateway_url)
 pulumi.export("flink_checkpoint_dir", flink.checkpoint_dir)
+pulumi.export("generators", list(generators.containers))

@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 
 from flink_jobs.render import ValidationSettings
+from jr_templates.render import DEFAULT_RATES
 
 NAMESPACE = "streaming-lakehouse"
 _DOCKER_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,40}$")
@@ -90,6 +91,8 @@ class KafkaSettings:
 # The seed's four event streams; a stack can tune each and add its own.
 DEFAULT_TOPICS = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
+# Generators with a template so far, at the seed's rates (refunds every 2 s and disputes every 5 s follow).
+GENERATOR_DEFAULTS = {"payment_charges": "500ms", "payment_subscriptions": "3s"}
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _DURATION = re.compile(r"^[1-9][0-9]*(ms|s|m|h)$")
 _ACCESS_KEY = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
@@ -120,6 +123,14 @@ class FlinkSettings:
 
 
 @dataclass(frozen=True)
+class GeneratorSettings:
+    event_type: str  # payment_charges
+    enabled: bool
+    interval: str  # JR frequency between events, e.g. 500ms
+    events_per_interval: int
+
+
+@dataclass(frozen=True)
 class StackSettings:
     project: str
     stack: str
@@ -130,6 +141,8 @@ class StackSettings:
     minio: MinioSettings
     flink: FlinkSettings
     validation: ValidationSettings
+    generators: tuple[GeneratorSettings, ...]
+    problem_rates: dict[str, float]
 
     def docker_name(self, suffix: str) -> str:
         return f"{self.name_prefix}-{suffix}"
@@ -253,6 +266,35 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     v.finish()
     validation = ValidationSettings(tuple(str(c).upper() for c in currencies), max_amount)
 
+    generators = []
+    for event_type, interval in GENERATOR_DEFAULTS.items():
+        g = _Section(f"generators.{event_type}", (_object(cfg, "generators") or {}).get(event_type))
+        enabled = g.value("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{g.key}.enabled: expected true or false, got {enabled!r}")
+        generators.append(
+            GeneratorSettings(
+                event_type=event_type,
+                enabled=enabled,
+                interval=g.string("interval", interval, _DURATION, "a duration such as 500ms, 2s or 1m"),
+                events_per_interval=g.integer("eventsPerInterval", 1, 1, 100_000, "an event count"),
+            )
+        )
+        g.finish()
+    unknown = sorted(set(_object(cfg, "generators") or {}) - set(GENERATOR_DEFAULTS))
+    if unknown:
+        raise ConfigError(f"{NAMESPACE}:generators: no generator for {', '.join(unknown)}")
+
+    rates = _Section("problemRates", _object(cfg, "problemRates"))
+    problem_rates = {}
+    for key, default in DEFAULT_RATES.items():
+        name = "".join(part.capitalize() if i else part.lower() for i, part in enumerate(key.split("_")))
+        value = rates.value(name, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ConfigError(f"{rates.key}.{name}: expected a fraction between 0 and 1, got {value!r}")
+        problem_rates[key] = float(value)
+    rates.finish()
+
     ports = {
         "kafka.hostPort": kafka.host_port,
         "minio.apiPort": minio.api_port,
@@ -276,4 +318,6 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         minio=minio,
         flink=flink,
         validation=validation,
+        generators=tuple(generators),
+        problem_rates=problem_rates,
     )

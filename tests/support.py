@@ -24,10 +24,20 @@ STACK = f"tests-{RUN}"
 LABELS = {"com.pulumi.project": PROJECT, LABEL_STACK: STACK}
 
 
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports: all held open while choosing, since a closed one may be handed out again."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 @pytest.fixture(scope="session")

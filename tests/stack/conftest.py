@@ -17,7 +17,7 @@ import yaml
 from pulumi import automation as auto
 
 from providers.docker._client import remove_labelled
-from tests.support import free_port
+from tests.support import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,10 +37,11 @@ def pulumi_cli() -> None:
 
 def isolated_ports() -> dict[str, dict[str, int]]:
     """Free host ports for every service, so a dev stack on the usual ports never collides."""
+    kafka, api, console, rest, gateway = free_ports(5)
     return {
-        "kafka": {"hostPort": free_port()},
-        "minio": {"apiPort": free_port(), "consolePort": free_port()},
-        "flink": {"restPort": free_port(), "sqlGatewayPort": free_port()},
+        "kafka": {"hostPort": kafka},
+        "minio": {"apiPort": api, "consolePort": console},
+        "flink": {"restPort": rest, "sqlGatewayPort": gateway},
     }
 
 

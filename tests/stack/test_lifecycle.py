@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 import requests
+from confluent_kafka import Consumer
 from confluent_kafka.admin import AdminClient
 from pulumi import automation as auto
 
@@ -25,6 +29,30 @@ def _broker_answers(bootstrap: str) -> list[str]:
     metadata = AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=20)
     assert metadata.brokers, "no broker in the metadata"
     return sorted(t for t in metadata.topics if not t.startswith("__"))
+
+
+def _keyed_events(bootstrap: str, topic: str, seconds: float = 15) -> int:
+    """How many events arrive on the topic within the time, every one keyed by its event id."""
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": f"t-{time.time()}", "auto.offset.reset": "earliest"}
+    )
+    consumer.subscribe([topic])
+    count = 0
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            message = consumer.poll(1)
+            if message is None or message.error():
+                continue
+            try:
+                event = json.loads(message.value())
+            except json.JSONDecodeError:
+                continue  # an injected malformed payload: the validation job's business, not this test's
+            assert message.key().decode() == event["event_id"]
+            count += 1
+    finally:
+        consumer.close()
+    return count
 
 
 def test_bad_config_fails_at_preview_naming_the_key(throwaway_stack):
@@ -55,12 +83,15 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
     assert (overview["taskmanagers"], overview["slots-total"]) == (1, 4)
     gateway = requests.get(result.outputs["flink_sql_gateway_url"].value + "/v1/info", timeout=10).json()
     assert gateway["productName"] == "Apache Flink"
+    assert _keyed_events(bootstrap, "payment_charges") > 0, "the charges generator produces, keyed by event id"
     owned = _labelled(s.name)
     assert owned == {
         "containers": [
             f"{s.prefix}-flink-jobmanager",
             f"{s.prefix}-flink-sql-gateway",
             f"{s.prefix}-flink-taskmanager1",
+            f"{s.prefix}-jr-payment_charges",
+            f"{s.prefix}-jr-payment_subscriptions",
             f"{s.prefix}-kafka",
             f"{s.prefix}-minio",
         ],

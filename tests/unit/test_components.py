@@ -8,8 +8,10 @@ from pulumi.runtime import rpc
 
 from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
+from components.generators import Generators, GeneratorsArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
 from components.minio import ObjectStore, ObjectStoreArgs
+from jr_templates.render import render
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -220,3 +222,42 @@ def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, stack_co
         assert mocks.resources["flink-taskmanager2"].inputs["envs"]["FLINK_TM_RESOURCE_ID"] == "taskmanager2"
 
     return pulumi.Output.all(flink.rest_url, flink.sql_gateway_url).apply(check)
+
+
+def _generators(settings):
+    foundation = Foundation("foundation", FoundationArgs(settings))
+    kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, foundation.network_name, foundation.base_image_ref))
+    return Generators(
+        "generators",
+        GeneratorsArgs(
+            settings,
+            foundation.network_name,
+            foundation.base_image_ref,
+            kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
+            topics=list(kafka.topics.values()),
+        ),
+    )
+
+
+@pulumi.runtime.test
+def test_each_enabled_generator_produces_its_topic_at_its_interval(mocks, stack_config):
+    generators = _generators(stack_config({"generators": {"payment_subscriptions": {"enabled": False}}}))
+    assert list(generators.containers) == ["payment_charges"]
+
+    def check(_):
+        charges = mocks.resources["generators-payment_charges"].inputs
+        assert charges["envs"]["TOPIC"] == "payment_charges"
+        assert charges["envs"]["FREQUENCY"] == "500ms"
+        assert charges["envs"]["KAFKA_BOOTSTRAP"] == "kafka:29092"
+        assert "@@" not in charges["envs"]["TEMPLATE_BODY"]  # every rate filled in
+
+    return generators.containers["payment_charges"].container_id.apply(check)
+
+
+def test_a_rate_change_touches_only_the_generators_that_use_it(stack_config):
+    before = stack_config({}).problem_rates
+    after = stack_config({"problemRates": {"missingPromoCode": 0.25}}).problem_rates
+    # The template text is the container's input: unchanged text, unchanged container.
+    assert render("payment_charges", before) == render("payment_charges", after)
+    assert render("payment_subscriptions", before) != render("payment_subscriptions", after)
+    assert "lt (integer 0 10000) 2500" in render("payment_subscriptions", after)  # 0.25 of 10,000

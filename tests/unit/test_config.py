@@ -103,3 +103,38 @@ def test_bad_validation_rules_name_the_key(stack_config, validation, key):
     with pytest.raises(ConfigError) as err:
         stack_config({"validation": validation})
     assert str(err.value).startswith(key), str(err.value)
+
+
+CHARGES_KEY = "streaming-lakehouse:generators.payment_charges"
+
+
+def test_generators_and_problem_rates_from_the_stack(stack_config):
+    s = stack_config({"generators": {"payment_charges": {"interval": "100ms", "eventsPerInterval": 5}},
+                      "problemRates": {"invalidCountry": 0.2}})  # fmt: skip
+    charges = next(g for g in s.generators if g.event_type == "payment_charges")
+    assert (charges.enabled, charges.interval, charges.events_per_interval) == (True, "100ms", 5)
+    assert s.problem_rates["INVALID_COUNTRY"] == 0.2
+    assert s.problem_rates["MALFORMED"] == 0.005
+
+
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        (
+            {"generators": {"payment_charges": {"interval": "fast"}}},
+            "streaming-lakehouse:generators.payment_charges.interval",
+        ),
+        (
+            {"generators": {"payment_charges": {"enabled": "yes"}}},
+            "streaming-lakehouse:generators.payment_charges.enabled",
+        ),
+        ({"generators": {"payment_charges": {"rate": 1}}}, "streaming-lakehouse:generators.payment_charges"),
+        ({"generators": {"payment_nope": {}}}, "streaming-lakehouse:generators"),
+        ({"problemRates": {"malformed": 1.5}}, "streaming-lakehouse:problemRates.malformed"),
+        ({"problemRates": {"typo": 0.1}}, "streaming-lakehouse:problemRates"),
+    ],
+)
+def test_bad_generator_settings_name_the_key(stack_config, values, key):
+    with pytest.raises(ConfigError) as err:
+        stack_config(values)
+    assert str(err.value).startswith(key), str(err.value)

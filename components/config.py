@@ -159,6 +159,13 @@ class StackSettings:
         }
 
 
+def _number(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def _object(cfg: pulumi.Config, key: str) -> Any:
     try:
         return cfg.get_object(key)
@@ -270,6 +277,7 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     for event_type, interval in GENERATOR_DEFAULTS.items():
         g = _Section(f"generators.{event_type}", (_object(cfg, "generators") or {}).get(event_type))
         enabled = g.value("enabled", True)
+        enabled = {"true": True, "false": False}.get(enabled, enabled) if isinstance(enabled, str) else enabled
         if not isinstance(enabled, bool):
             raise ConfigError(f"{g.key}.enabled: expected true or false, got {enabled!r}")
         generators.append(
@@ -290,6 +298,8 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     for key, default in DEFAULT_RATES.items():
         name = "".join(part.capitalize() if i else part.lower() for i, part in enumerate(key.split("_")))
         value = rates.value(name, default)
+        if isinstance(value, str):  # `pulumi config set --path` stores text
+            value = _number(value)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise ConfigError(f"{rates.key}.{name}: expected a fraction between 0 and 1, got {value!r}")
         problem_rates[key] = float(value)

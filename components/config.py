@@ -112,6 +112,13 @@ class MinioSettings:
 
 
 @dataclass(frozen=True)
+class CatalogSettings:
+    port: int  # Iceberg REST catalog (Nessie) on the host
+    memory_mb: int
+    postgres_memory_mb: int
+
+
+@dataclass(frozen=True)
 class FlinkSettings:
     rest_port: int
     sql_gateway_port: int
@@ -139,6 +146,7 @@ class StackSettings:
     base_image: BaseImageSettings
     kafka: KafkaSettings
     minio: MinioSettings
+    catalog: CatalogSettings
     flink: FlinkSettings
     validation: ValidationSettings
     generators: tuple[GeneratorSettings, ...]
@@ -247,6 +255,14 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     )
     m.finish()
 
+    c = _Section("catalog", _object(cfg, "catalog"))
+    catalog = CatalogSettings(
+        port=c.port("port", 19120),
+        memory_mb=c.integer("memoryMb", 1024, 512, 65536, "a memory limit in MiB"),
+        postgres_memory_mb=c.integer("postgresMemoryMb", 512, 128, 65536, "a memory limit in MiB"),
+    )
+    c.finish()
+
     f = _Section("flink", _object(cfg, "flink"))
     flink = FlinkSettings(
         rest_port=f.port("restPort", 8081),
@@ -268,8 +284,12 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         max_amount = Decimal(str(max_amount))
     except ArithmeticError:
         max_amount = Decimal(-1)
-    if not max_amount > 0:
-        raise ConfigError(f"{v.key}.maxAmount: expected a positive amount, got {v.raw.get('maxAmount')!r}")
+    # Bronze stores DECIMAL(10, 2): a larger bound would let through amounts it cannot hold.
+    if not 0 < max_amount < Decimal("100000000"):
+        raise ConfigError(
+            f"{v.key}.maxAmount: expected a positive amount below 100000000 (bronze holds DECIMAL(10, 2)), "
+            f"got {v.raw.get('maxAmount')!r}"
+        )
     v.finish()
     validation = ValidationSettings(tuple(str(c).upper() for c in currencies), max_amount)
 
@@ -309,6 +329,7 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         "kafka.hostPort": kafka.host_port,
         "minio.apiPort": minio.api_port,
         "minio.consolePort": minio.console_port,
+        "catalog.port": catalog.port,
         "flink.restPort": flink.rest_port,
         "flink.sqlGatewayPort": flink.sql_gateway_port,
     }
@@ -326,6 +347,7 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         base_image=base_image,
         kafka=kafka,
         minio=minio,
+        catalog=catalog,
         flink=flink,
         validation=validation,
         generators=tuple(generators),

@@ -29,7 +29,7 @@ API_PORT = 9000
 CONSOLE_PORT = 9001
 DATA_DIR = "/data"
 # Which engines get a key, and whether they write to the warehouse.
-ENGINE_ACCESS = {"polaris": "rw", "flink": "rw", "trino": "rw", "dagster": "ro"}
+ENGINE_ACCESS = {"catalog": "rw", "flink": "rw", "trino": "rw", "dagster": "ro"}
 
 
 @dataclass

@@ -37,3 +37,7 @@ class ObjectStoreError(ProviderError):
 
 class FlinkSqlError(ProviderError):
     """The Flink SQL Gateway or JobManager refused a statement or a job operation; carries Flink's message."""
+
+
+class IcebergCatalogError(ProviderError):
+    """The Iceberg REST catalog refused a namespace or table operation, or a schema change Iceberg cannot make."""

@@ -175,7 +175,7 @@ def test_each_engine_gets_its_own_key_limited_to_the_warehouse(mocks, stack_conf
 
     def check(_):
         users = {r.inputs["name"]: r.inputs for r in mocks.resources.values() if r.typ.endswith(":IamUser")}
-        assert set(users) == {"polaris", "flink", "trino", "dagster"}
+        assert set(users) == {"catalog", "flink", "trino", "dagster"}
         assert users["flink"]["policy_names"] == ["warehouse-rw"]
         assert users["dagster"]["policy_names"] == ["warehouse-ro"]
         policies = {
@@ -214,8 +214,8 @@ def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, stack_co
         assert jm["envs"]["FLINK_SAVEPOINT_DIR"] == "s3://warehouse/_flink/savepoints"
         assert jm["envs"]["FLINK_CHECKPOINT_INTERVAL"] == "30s"
         assert jm["envs"]["FLINK_CHECKPOINT_MODE"] == "EXACTLY_ONCE"
-        assert jm["envs"]["S3_ACCESS_KEY"] == "flink"
-        assert set(_unsecret(jm["secret_envs"])) == {"S3_SECRET_KEY"}
+        assert jm["envs"]["S3_ACCESS_KEY"] == jm["envs"]["AWS_ACCESS_KEY_ID"] == "flink"
+        assert set(_unsecret(jm["secret_envs"])) == {"S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"}
         assert jm["envs"]["S3_ENDPOINT"] == "http://minio:9000"
         tms = sorted(k for k in mocks.resources if k.startswith("flink-taskmanager"))
         assert tms == ["flink-taskmanager1", "flink-taskmanager2"]

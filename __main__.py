@@ -3,17 +3,30 @@
 import pulumi
 
 from components import config
+from components.catalog import IcebergCatalog, IcebergCatalogArgs
 from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
 from components.generators import Generators, GeneratorsArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs
 from components.minio import ObjectStore, ObjectStoreArgs
+from components.validation import ValidationJob, ValidationJobArgs
 
 settings = config.load()
 
 foundation = Foundation("foundation", FoundationArgs(settings))
 kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, foundation.network_name, foundation.base_image_ref))
 minio = ObjectStore("minio", ObjectStoreArgs(settings, foundation.network_name, foundation.base_image_ref))
+catalog = IcebergCatalog(
+    "catalog",
+    IcebergCatalogArgs(
+        settings,
+        foundation.network_name,
+        foundation.base_image_ref,
+        s3_endpoint=minio.internal_s3_endpoint,
+        bucket=minio.bucket,
+        s3_credentials=minio.credentials["catalog"],
+    ),
+)
 flink = FlinkCluster(
     "flink",
     FlinkClusterArgs(
@@ -23,6 +36,19 @@ flink = FlinkCluster(
         s3_endpoint=minio.internal_s3_endpoint,
         bucket=minio.bucket,
         s3_credentials=minio.credentials["flink"],
+    ),
+)
+validation = ValidationJob(
+    "validation",
+    ValidationJobArgs(
+        settings,
+        flink,
+        catalog,
+        kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
+        s3_endpoint=minio.s3_endpoint,
+        bucket=minio.bucket,
+        s3_credentials=minio.credentials["flink"],
+        depends_on=[*kafka.topics.values(), *catalog.tables.values()],
     ),
 )
 generators = Generators(
@@ -49,4 +75,8 @@ pulumi.export("minio_root_password", minio.root_password)
 pulumi.export("flink_ui_url", flink.rest_url)
 pulumi.export("flink_sql_gateway_url", flink.sql_gateway_url)
 pulumi.export("flink_checkpoint_dir", flink.checkpoint_dir)
+pulumi.export("iceberg_catalog_uri", catalog.uri)
+pulumi.export("iceberg_namespace", catalog.namespace)
+pulumi.export("validation_job_id", validation.job_id)
+pulumi.export("validation_job_url", validation.ui_url)
 pulumi.export("generators", list(generators.containers))

@@ -62,8 +62,14 @@ class FlinkCluster(pulumi.ComponentResource):
             "S3_ENDPOINT": args.s3_endpoint,
             "S3_ACCESS_KEY": args.s3_credentials.access_key_id,
             "S3_PATH_STYLE_ACCESS": "true",
+            # The same key for Iceberg's S3FileIO, which reads the AWS SDK's environment.
+            "AWS_ACCESS_KEY_ID": args.s3_credentials.access_key_id,
+            "AWS_REGION": "us-east-1",
         }
-        secret_envs = {"S3_SECRET_KEY": args.s3_credentials.secret_access_key}
+        secret_envs = {
+            "S3_SECRET_KEY": args.s3_credentials.secret_access_key,
+            "AWS_SECRET_ACCESS_KEY": args.s3_credentials.secret_access_key,
+        }
 
         def container(
             role: str,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from flink_jobs.events import BOOLEAN, INT, JSON, MONEY, STRING, TIMESTAMP, EventType, Field
+from flink_jobs.events import BOOLEAN, EVENT_TYPES, INT, JSON, MONEY, STRING, TIMESTAMP, EventType, Field
+from flink_jobs.tables import NAMESPACE
 
 SQL_DIR = Path(__file__).parent
 # What counts as "no value" in any string field: SQL NULL, JSON null, 'null' in any case, blanks.
@@ -92,10 +93,65 @@ def kafka_source_sql(event: EventType, bootstrap_servers: str, group_id: str) ->
     )
 
 
+def catalog_sql(catalog: str, uri: str, warehouse: str) -> str:
+    return sql_file("catalog.sql").format(catalog=catalog, uri=uri, warehouse=warehouse)
+
+
+def route_sql(event: EventType, catalog: str) -> str:
+    bronze = ",\n".join(
+        f"  CAST({f.name} AS {MONEY}) AS {f.name}" if f.type == MONEY else f"  {f.name}" for f in event.fields
+    )
+    return sql_file("route.sql").format(
+        event=event.name,
+        bronze=f"{catalog}.{NAMESPACE}.{event.bronze_table}",
+        quarantine=f"{catalog}.{NAMESPACE}.{event.quarantine_table}",
+        bronze_columns=bronze,
+        quarantine_columns=",\n".join(f"  {f.name}_text AS {f.name}" for f in event.fields),
+    )
+
+
+@dataclass(frozen=True)
+class JobSql:
+    """The validation job as the SQL Gateway takes it: setup statements, then one statement set."""
+
+    setup: list[str]
+    inserts: list[str]
+
+
+def job_sql(
+    settings: ValidationSettings,
+    bootstrap_servers: str,
+    group_id: str,
+    catalog: str,
+    catalog_uri: str,
+    warehouse: str,
+) -> JobSql:
+    setup = statements(catalog_sql(catalog, catalog_uri, warehouse))
+    for event in EVENT_TYPES:
+        setup += statements(kafka_source_sql(event, bootstrap_servers, group_id))
+        setup += statements(validation_sql(event, settings))
+    return JobSql(setup, job_inserts(catalog))
+
+
+def job_inserts(catalog: str) -> list[str]:
+    """The job's statement set: known without any endpoint, so previews always show it."""
+    return [s for event in EVENT_TYPES for s in statements(route_sql(event, catalog))]
+
+
 def statements(sql: str) -> list[str]:
     """Split rendered SQL into statements (the gateway takes one at a time); comments are dropped."""
     lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-__all__ = ["STRING", "ValidationSettings", "kafka_source_sql", "rules", "statements", "validation_sql"]
+__all__ = [
+    "STRING",
+    "JobSql",
+    "ValidationSettings",
+    "job_inserts",
+    "job_sql",
+    "kafka_source_sql",
+    "rules",
+    "statements",
+    "validation_sql",
+]

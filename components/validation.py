@@ -1,0 +1,74 @@
+"""`ValidationJob`: the streaming validation job of flink_jobs/ (four Kafka topics in, bronze and quarantine
+Iceberg tables out) running on the Flink cluster as one job, resumable from its own checkpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+
+from components.catalog import IcebergCatalog
+from components.config import StackSettings
+from components.flink import STATE_PREFIX, FlinkCluster
+from components.minio import S3Credentials
+from flink_jobs.render import job_inserts, job_sql
+from providers.flink import FlinkSqlJob, FlinkSqlJobArgs, StateStore
+
+JOB_NAME = "payments-validation"
+# The name the Iceberg catalog has in the job's SQL (and in `make flink-sql`).
+CATALOG_NAME = "lakehouse"
+
+
+@dataclass
+class ValidationJobArgs:
+    settings: StackSettings
+    flink: FlinkCluster
+    catalog: IcebergCatalog
+    kafka_bootstrap_servers: pulumi.Input[str]  # as containers reach Kafka
+    s3_endpoint: pulumi.Input[str]  # as this machine reaches MinIO, to find the job's checkpoints
+    bucket: pulumi.Input[str]
+    s3_credentials: S3Credentials  # Flink's key: the checkpoints are Flink's
+    # The topics and tables must exist before the job reads and writes them.
+    depends_on: list[pulumi.Resource] = field(default_factory=list)
+
+
+class ValidationJob(pulumi.ComponentResource):
+    job_id: pulumi.Output[str]
+    state: pulumi.Output[str]
+    ui_url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ValidationJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("streaming-lakehouse:index:ValidationJob", name, None, opts)
+        s = args.settings
+
+        def setup(inputs: list[str]) -> list[str]:
+            bootstrap, catalog_uri = inputs
+            group_id = f"{s.name_prefix}-{JOB_NAME}"
+            return job_sql(s.validation, bootstrap, group_id, CATALOG_NAME, catalog_uri, args.catalog.warehouse).setup
+
+        self.job = FlinkSqlJob(
+            f"{name}-job",
+            FlinkSqlJobArgs(
+                name=JOB_NAME,
+                sql_gateway_url=args.flink.sql_gateway_url,
+                rest_url=args.flink.rest_url,
+                setup=pulumi.Output.all(args.kafka_bootstrap_servers, args.catalog.internal_uri).apply(setup),
+                inserts=job_inserts(CATALOG_NAME),
+                state_store=StateStore(
+                    endpoint=args.s3_endpoint,
+                    bucket=args.bucket,
+                    access_key=args.s3_credentials.access_key_id,
+                    secret_key=args.s3_credentials.secret_access_key,
+                    prefix=STATE_PREFIX,
+                ),
+                cluster_id=args.flink.jobmanager.container_id,
+            ),
+            pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[*args.depends_on, args.flink.sql_gateway, *args.flink.taskmanagers],
+            ),
+        )
+        self.job_id = self.job.job_id
+        self.state = self.job.state
+        self.ui_url = self.job.ui_url
+        self.register_outputs({"job_id": self.job_id, "state": self.state, "ui_url": self.ui_url})

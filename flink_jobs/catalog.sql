@@ -1,0 +1,8 @@
+-- The Iceberg REST catalog the tables live in. S3 access comes from the Flink containers' own key
+-- (AWS_* environment), never from this text, and the catalog tells clients the storage endpoint.
+CREATE CATALOG {catalog} WITH (
+  'type' = 'iceberg',
+  'catalog-type' = 'rest',
+  'uri' = '{uri}',
+  'warehouse' = '{warehouse}'
+);

@@ -37,8 +37,8 @@ class IcebergCatalogArgs(ServiceArgs):
 
 
 class IcebergCatalog(pulumi.ComponentResource):
-    uri: pulumi.Output[str]  # Iceberg REST endpoint as this machine reaches it
-    internal_uri: pulumi.Output[str]  # as containers reach it
+    uri: str  # Iceberg REST endpoint as this machine reaches it
+    internal_uri: str  # as containers reach it
     warehouse: str
     namespace: pulumi.Output[str]
     tables: dict[str, Table]
@@ -99,14 +99,16 @@ class IcebergCatalog(pulumi.ComponentResource):
             ),
             pulumi.ResourceOptions(parent=self, depends_on=[self.database]),
         )
-        self.uri = self.server.container_id.apply(lambda _: f"http://{s.bind_address}:{c.port}{REST_PATH}")
-        self.internal_uri = self.server.container_id.apply(lambda _: f"http://{CATALOG_HOST}:{REST_PORT}{REST_PATH}")
+        # Plain strings, not outputs of the container: a new Nessie container serves the same catalog, so
+        # the tables and the job that name it have nothing to change.
+        self.uri = f"http://{s.bind_address}:{c.port}{REST_PATH}"
+        self.internal_uri = f"http://{CATALOG_HOST}:{REST_PORT}{REST_PATH}"
         self.warehouse = WAREHOUSE
 
         ns = Namespace(
             f"{name}-{NAMESPACE}",
             NamespaceArgs(name=NAMESPACE, catalog_uri=self.uri, warehouse=WAREHOUSE),
-            child,
+            pulumi.ResourceOptions(parent=self, depends_on=[self.server]),
         )
         self.namespace = ns.name
         after_ns = pulumi.ResourceOptions(parent=self, depends_on=[ns])

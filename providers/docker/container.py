@@ -18,7 +18,7 @@ from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, Resou
 
 from providers.docker._client import client
 from providers.docker._props import to_props
-from providers.errors import ContainerStartError
+from providers.errors import ContainerStartError, DockerUnavailableError
 
 # Inputs Docker can change on a running container, or that only steer this provider.
 IN_PLACE = frozenset({"restart", "memory", "wait", "wait_timeout", "must_run"})
@@ -127,6 +127,17 @@ def wait_until_ready(dc: docker.DockerClient, cid: str, name: str, timeout_s: in
     raise ContainerStartError(f"container {name} {reason}; its last log lines:\n{_logs_tail(dc, cid)}")
 
 
+def _live_state(id_: str) -> str | None:
+    """running, stopped or missing; None when Docker does not answer (the diff then goes by the state)."""
+    try:
+        state = client().api.inspect_container(id_)["State"]
+    except docker.errors.NotFound:
+        return "missing"
+    except (docker.errors.DockerException, DockerUnavailableError):
+        return None
+    return "running" if state.get("Running") else "stopped"
+
+
 class ContainerProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         dc = client()
@@ -197,10 +208,15 @@ class ContainerProvider(ResourceProvider):
             raise
         return CreateResult(cid, {**props, "container_id": cid, "running": True})
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = [k for k in REPLACING if olds.get(k) != news.get(k)]
         in_place = [k for k in IN_PLACE if olds.get(k) != news.get(k)]
-        stopped = olds.get("running") is False and news.get("must_run", True)
+        # What runs now, not only what the last refresh saw: `pulumi up` alone brings back a container
+        # that was killed (Docker does not restart those) or removed.
+        live = _live_state(id_)
+        if live == "missing":
+            replaces.append("container_id")
+        stopped = news.get("must_run", True) and (olds.get("running") is False or live == "stopped")
         return DiffResult(
             changes=bool(replaces or in_place or stopped),
             replaces=replaces,

@@ -9,32 +9,16 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from flink_jobs.events import EVENT_TYPES, EventType
 from flink_jobs.render import ValidationSettings, quote, statements, validation_sql
 from providers.flink.gateway import session
+from tests.flink_jobs.cases import cases, event_names
 
-GOLDEN = Path(__file__).parent / "golden"
 EVENTS = {e.name: e for e in EVENT_TYPES}
-
-
-# A large payload is judged like any other. Kept to 60 kB here because VALUES literals become part of
-# the job graph; through Kafka the limit is the topic's max.message.bytes (1 MB by default).
-HUGE = "x" * 60_000
-
-
-def _payload(base: dict[str, Any], case: dict[str, Any]) -> str | None:
-    if "raw" in case:
-        return case["raw"]
-    doc = {**base, **{k: HUGE if v == "<<PAD>>" else v for k, v in case.get("set", {}).items()}}
-    for key in case.get("unset", []):
-        doc.pop(key)
-    return json.dumps(doc, ensure_ascii=False)
 
 
 def _values_source(event: EventType, payloads: list[str | None]) -> str:
@@ -64,12 +48,11 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize("event_name", sorted(p.stem for p in GOLDEN.glob("*.yaml")))
+@pytest.mark.parametrize("event_name", event_names())
 def test_golden_cases(flink_gateway, event_name):
     event = EVENTS[event_name]
-    spec = yaml.safe_load((GOLDEN / f"{event_name}.yaml").read_text())
-    cases = spec["cases"]
-    payloads = [_payload(spec["base"], case) for case in cases]
+    golden = cases(event_name)
+    payloads = [case.payload for case in golden]
     columns = ["kafka_offset", "rejection_reasons", *(f.name for f in event.fields)]
     with session(flink_gateway) as s:
         s.execute(_values_source(event, payloads))
@@ -78,20 +61,20 @@ def test_golden_cases(flink_gateway, event_name):
         rows = s.execute(f"SELECT {', '.join(columns)} FROM {event.name}_validated")
 
     by_offset = {row["kafka_offset"]: row for row in rows}
-    assert sorted(by_offset) == list(range(len(cases))), "every input must come out exactly once"
+    assert sorted(by_offset) == list(range(len(golden))), "every input must come out exactly once"
     failures = []
-    for i, case in enumerate(cases):
+    for i, case in enumerate(golden):
         row = by_offset[i]
         reasons = [r for r in row["rejection_reasons"].split(",") if r]
-        if "quarantine" in case:
-            if reasons != case["quarantine"]:
-                failures.append(f"{case['name']}: reasons {reasons}, expected {case['quarantine']}")
+        if case.reasons:
+            if reasons != case.reasons:
+                failures.append(f"{case.name}: reasons {reasons}, expected {case.reasons}")
             continue
         if reasons:
-            failures.append(f"{case['name']}: quarantined with {reasons}, expected bronze")
+            failures.append(f"{case.name}: quarantined with {reasons}, expected bronze")
             continue
-        for column, expected in case["bronze"].items():
+        for column, expected in case.bronze.items():
             got = row[column]
             if _comparable(got) != _comparable(expected):
-                failures.append(f"{case['name']}: {column} = {got!r}, expected {expected!r}")
+                failures.append(f"{case.name}: {column} = {got!r}, expected {expected!r}")
     assert not failures, "\n".join(failures)

@@ -37,10 +37,11 @@ def pulumi_cli() -> None:
 
 def isolated_ports() -> dict[str, dict[str, int]]:
     """Free host ports for every service, so a dev stack on the usual ports never collides."""
-    kafka, api, console, rest, gateway = free_ports(5)
+    kafka, api, console, catalog, rest, gateway = free_ports(6)
     return {
         "kafka": {"hostPort": kafka},
         "minio": {"apiPort": api, "consolePort": console},
+        "catalog": {"port": catalog},
         "flink": {"restPort": rest, "sqlGatewayPort": gateway},
     }
 
@@ -88,8 +89,16 @@ class ThrowawayStack:
     def refresh(self) -> auto.RefreshResult:
         return self.stack.refresh(on_output=self.on_output)
 
-    def destroy(self) -> auto.DestroyResult:
+    def destroy(self, targets: list[str] | None = None) -> auto.DestroyResult:
+        """The whole stack, or only the resources whose URNs match `targets` and whatever depends on them."""
+        if targets:
+            return self.stack.destroy(on_output=self.on_output, target=targets, target_dependents=True)
         return self.stack.destroy(on_output=self.on_output)
+
+    def resources(self, type_suffix: str) -> list[dict]:
+        """The stack's resources of one type (`FlinkSqlJob`, `docker:Container`), as the state has them."""
+        deployment = self.stack.export_stack().deployment
+        return [r for r in deployment.get("resources", []) if r["type"].endswith(type_suffix)]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,56 @@
+"""The golden cases of golden/<event type>.yaml as payloads with their expected outcome: shared by the
+SQL golden tests and the end-to-end pipeline tests, so both judge the same ground truth."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+GOLDEN = Path(__file__).parent / "golden"
+# A large payload is judged like any other. Kept to 60 kB because the golden tests put payloads in VALUES
+# literals, which become part of the job graph; through Kafka the limit is the topic's max.message.bytes.
+HUGE = "x" * 60_000
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    payload: str | None  # None: a tombstone
+    reasons: list[str]  # every failed rule in precedence order; empty: the event belongs in bronze
+    bronze: dict[str, Any] = field(default_factory=dict)  # columns the bronze row must have
+
+
+def event_names() -> list[str]:
+    return sorted(p.stem for p in GOLDEN.glob("*.yaml"))
+
+
+def cases(event_name: str, event_id: str | None = None) -> list[Case]:
+    """The event type's cases; with `event_id`, every case that keeps the base's id gets `<event_id>-<n>`
+    instead, so the same cases can be sent again and again as distinct events."""
+    spec = yaml.safe_load((GOLDEN / f"{event_name}.yaml").read_text())
+    out = []
+    for i, case in enumerate(spec["cases"]):
+        base = dict(spec["base"])
+        if event_id is not None:
+            base["event_id"] = f"{event_id}-{i}"
+        out.append(Case(case["name"], _payload(base, case), case.get("quarantine", []), case.get("bronze", {})))
+    return out
+
+
+def _payload(base: dict[str, Any], case: dict[str, Any]) -> str | None:
+    if "raw" in case:
+        return case["raw"]
+    doc = {**base, **{k: HUGE if v == "<<PAD>>" else v for k, v in case.get("set", {}).items()}}
+    for key in case.get("unset", []):
+        doc.pop(key)
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def valid_event(event_name: str, event_id: str, **changes: Any) -> str:
+    """The event type's valid base payload with a new id and the given fields changed."""
+    spec = yaml.safe_load((GOLDEN / f"{event_name}.yaml").read_text())
+    return json.dumps({**spec["base"], "event_id": event_id, **changes}, ensure_ascii=False)

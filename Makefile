@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-unit lint format lock generators-logs clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-unit lint format lock generators-logs flink-sql clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -68,6 +68,19 @@ lock: ## re-resolve requirements.in into the fully pinned requirements.txt
 
 generators-logs: stack ## the generators' status and the latest events on each payment topic
 	$(VENV)/bin/python tools/peek_topics.py --stack $(STACK)
+
+.PHONY: generators-rates generators-burst
+WINDOW ?= 300
+EVENTS ?= 100000
+
+generators-rates: stack ## events reaching each topic over WINDOW seconds (default 300) vs the configured rates
+	$(VENV)/bin/python tools/peek_topics.py --stack $(STACK) --window $(WINDOW)
+
+generators-burst: stack ## benchmark burst: EVENTS (default 100000) events per type, as fast as JR can
+	$(VENV)/bin/python tools/generators_burst.py --stack $(STACK) --events $(EVENTS)
+
+flink-sql: stack ## the Flink SQL client on the Iceberg tables (SQL="..." runs statements and exits)
+	$(VENV)/bin/python tools/flink_sql.py --stack $(STACK) $(if $(SQL),-e "$(SQL)")
 
 clean-images: bootstrap ## remove the project's cached images (they rebuild on the next up)
 	$(VENV)/bin/python tools/clean_images.py

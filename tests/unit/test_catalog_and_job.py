@@ -1,0 +1,162 @@
+"""The Iceberg catalog, its tables and the validation job as the components declare them (Pulumi mocks),
+and the table provider's rules for schema changes (no catalog needed to refuse a bad one)."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+
+from components.catalog import IcebergCatalog, IcebergCatalogArgs
+from components.config import ConfigError
+from components.flink import FlinkCluster, FlinkClusterArgs
+from components.foundation import Foundation, FoundationArgs
+from components.kafka import KafkaBroker, KafkaBrokerArgs
+from components.minio import ObjectStore, ObjectStoreArgs
+from components.validation import ValidationJob, ValidationJobArgs
+from providers.iceberg.table import TableProvider
+from tests.unit.test_components import RecordingMocks, _unsecret
+
+mocks = pytest.fixture(lambda: _mocks())
+
+
+def _mocks() -> RecordingMocks:
+    m = RecordingMocks()
+    pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False)
+    return m
+
+
+def _pipeline(settings):
+    foundation = Foundation("foundation", FoundationArgs(settings))
+    net, base = foundation.network_name, foundation.base_image_ref
+    kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, net, base))
+    store = ObjectStore("minio", ObjectStoreArgs(settings, net, base))
+    catalog = IcebergCatalog(
+        "catalog",
+        IcebergCatalogArgs(
+            settings, net, base, s3_endpoint=store.internal_s3_endpoint, bucket=store.bucket,
+            s3_credentials=store.credentials["catalog"],
+        ),
+    )  # fmt: skip
+    flink = FlinkCluster(
+        "flink",
+        FlinkClusterArgs(
+            settings, net, base, s3_endpoint=store.internal_s3_endpoint, bucket=store.bucket,
+            s3_credentials=store.credentials["flink"],
+        ),
+    )  # fmt: skip
+    job = ValidationJob(
+        "validation",
+        ValidationJobArgs(
+            settings, flink, catalog, kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
+            s3_endpoint=store.s3_endpoint, bucket=store.bucket, s3_credentials=store.credentials["flink"],
+            depends_on=[*kafka.topics.values(), *catalog.tables.values()],
+        ),
+    )  # fmt: skip
+    return catalog, job
+
+
+@pulumi.runtime.test
+def test_bronze_and_quarantine_tables_for_each_event_type(mocks, stack_config):
+    catalog, _ = _pipeline(stack_config({}))
+
+    def check(_):
+        tables = {r.inputs["name"]: r.inputs for r in mocks.resources.values() if r.typ.endswith("iceberg:Table")}
+        types = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
+        assert sorted(tables) == sorted([*types, *(f"quarantine_{t}" for t in types)])
+        for t in types:
+            bronze = {c["name"]: c["type"] for c in tables[t]["columns"]}
+            assert bronze["amount"] == "decimal(10, 2)"
+            assert bronze["created_at"] == "timestamp"
+            assert {"kafka_topic", "kafka_partition", "kafka_offset"} <= set(bronze)
+            assert tables[t]["partition"] == [{"column": "created_at", "transform": "day"}]
+            quarantine = {c["name"]: c["type"] for c in tables[f"quarantine_{t}"]["columns"]}
+            assert quarantine["payload"] == quarantine["amount"] == "string"  # what was received, unparsed
+            assert {"rejection_reason", "rejection_reasons", "quarantine_timestamp", "kafka_offset"} <= set(quarantine)
+            assert tables[t]["namespace"] == "payments_db"
+        assert "charge_id" in {c["name"] for c in tables["payment_refunds"]["columns"]}
+
+    return pulumi.Output.all(*(t.id for t in catalog.tables.values())).apply(check)
+
+
+@pulumi.runtime.test
+def test_the_catalog_writes_with_its_own_key_and_is_published_on_loopback(mocks, stack_config):
+    catalog, _ = _pipeline(stack_config({"catalog": {"port": 29120}}))
+
+    def check(_):
+        assert catalog.uri == "http://127.0.0.1:29120/iceberg/"
+        nessie = mocks.resources["catalog-server"].inputs
+        assert nessie["envs"]["AWS_ACCESS_KEY_ID"] == "catalog"
+        assert set(_unsecret(nessie["secret_envs"])) == {"JDBC_PASSWORD", "AWS_SECRET_ACCESS_KEY"}
+        assert nessie["ports"][0]["external"] == 29120
+        db = mocks.resources["catalog-db"].inputs
+        assert db["ports"] == [], "the catalog's database is reachable only on the stack network"
+
+    return catalog.namespace.apply(check)
+
+
+@pulumi.runtime.test
+def test_one_job_inserts_every_stream_into_its_tables(mocks, stack_config):
+    _, job = _pipeline(stack_config({"validation": {"maxAmount": 5000}}))
+
+    def check(_):
+        inputs = mocks.resources["validation-job"].inputs
+        targets = sorted(s.split()[2] for s in inputs["inserts"])
+        assert targets == sorted(
+            f"lakehouse.payments_db.{q}{t}"
+            for t in ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
+            for q in ("", "quarantine_")
+        )
+        setup = "\n".join(inputs["setup"])
+        assert "'uri' = 'http://nessie:19120/iceberg/'" in setup
+        assert "amount > 5000" in setup, "the configured bound is the rule the job runs"
+        assert "'properties.bootstrap.servers' = 'kafka:29092'" in setup
+        assert inputs["state_store"]["access_key"] == "flink"
+
+    return job.job_id.apply(check)
+
+
+def test_catalog_port_must_differ_from_the_others(stack_config):
+    with pytest.raises(ConfigError, match=r"port 8081 is already used by streaming-lakehouse:catalog\.port"):
+        stack_config({"catalog": {"port": 8081}})
+
+
+def test_max_amount_must_fit_the_bronze_decimal(stack_config):
+    with pytest.raises(ConfigError, match=r"streaming-lakehouse:validation\.maxAmount"):
+        stack_config({"validation": {"maxAmount": 100_000_000}})
+
+
+def _table(*columns: tuple[str, str, bool]) -> dict:
+    return {
+        "namespace": "payments_db",
+        "name": "t",
+        "columns": [{"name": n, "type": t, "required": r, "doc": ""} for n, t, r in columns],
+        "partition": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("new", "error"),
+    [
+        (_table(("id", "string", False), ("n", "long", False)), None),  # int to long: allowed
+        (_table(("id", "string", False), ("n", "int", False), ("extra", "string", False)), None),
+        (_table(("id", "string", False)), None),  # dropping a column is allowed
+        (_table(("id", "string", False), ("n", "string", False)), "column 'n': Iceberg cannot change int to string"),
+        (_table(("id", "string", True), ("n", "int", False)), "column 'id': cannot become required"),
+        (_table(("id", "string", False), ("n", "int", False), ("x", "int", True)), "new column 'x' must be optional"),
+        (_table(("id", "strin", False)), "unknown Iceberg type 'strin'"),
+        (_table(("id", "string", False), ("id", "int", False)), "column 'id' is declared twice"),
+    ],
+)
+def test_schema_changes_iceberg_cannot_make_are_refused_at_preview(new, error):
+    old = _table(("id", "string", False), ("n", "int", False))
+    failures = TableProvider().check(old, new).failures or []
+    reasons = "; ".join(f.reason for f in failures)
+    if error is None:
+        assert not failures, reasons
+    else:
+        assert error in reasons
+
+
+def test_a_partition_on_a_missing_column_is_refused():
+    table = {**_table(("id", "string", False)), "partition": [{"column": "day", "transform": "day"}]}
+    assert "partition column 'day' is not a column" in TableProvider().check({}, table).failures[0].reason

@@ -1,22 +1,29 @@
 {{- /* payment_charges: one JSON object per message; the message key is the event id.
      Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config.
-     Every injected problem is drawn independently, so its observed rate can be checked. */ -}}
+     Every injected problem is drawn independently, so its observed rate can be checked.
+     Succeeded, well-formed charges without rule-breaking problems go to the list "charges" (shared by
+     the emitters of one JR process), which refunds and disputes draw their charge from. */ -}}
 {{- $id := uuid -}}
 {{- set_v "KEY" $id -}}
 {{- $charge_id := printf "ch_%s" (replaceall uuid "-" "") -}}
-{{- add_v_to_list "charge_ids" $charge_id -}}
+{{- $referable := true -}}
 {{- $now := now -}}
 {{- $created := sub64 $now (mul64 (integer64 0 600) 1000) -}}
 {{- $status := randoms "succeeded|succeeded|succeeded|succeeded|succeeded|succeeded|failed|failed|pending" -}}
 {{- $cents := integer 100 50000 -}}
 {{- $amount := printf "%d.%02d" (div $cents 100) (mod $cents 100) -}}
-{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.50" }}{{ end -}}
-{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000000.01|2500000.00" }}{{ end -}}
+{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.50" }}{{ $referable = false }}{{ end -}}
+{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000000.01|2500000.00" }}{{ $referable = false }}{{ end -}}
 {{- $currency := randoms "USD|USD|USD|EUR|EUR|GBP|CAD|JPY" -}}
+{{- $valid_currency := $currency -}}
 {{- if lt (integer 0 10000) @@MIXED_CASE_CURRENCY@@ }}{{ $currency = randoms (printf "%s|%s%s" (lower $currency) (substr 0 1 $currency) (lower (substr 1 3 $currency))) }}{{ end -}}
-{{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ end -}}
-{{- $customer := printf "\"cus_%06d\"" (integer 1 5000) -}}
-{{- if lt (integer 0 10000) @@MISSING_CUSTOMER_ID@@ }}{{ $customer = randoms "null|\"null\"|\"\"" }}{{ end -}}
+{{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ $referable = false }}{{ end -}}
+{{- $customer_id := printf "cus_%06d" (integer 1 5000) -}}
+{{- $customer := printf "\"%s\"" $customer_id -}}
+{{- if lt (integer 0 10000) @@MISSING_CUSTOMER_ID@@ }}{{ $customer = randoms "null|\"null\"|\"\"" }}{{ $referable = false }}{{ end -}}
+{{- $provider := randoms "stripe|braintree|adyen|checkout|square" -}}
+{{- $merchant := printf "merch_%04d" (integer 1 200) -}}
+{{- $created_at := format_timestamp $created "2006-01-02 15:04:05.000" -}}
 {{- $country := country_random -}}
 {{- $card_country := printf "\"%s\"" $country -}}
 {{- if lt (integer 0 10000) @@INVALID_COUNTRY@@ }}{{ $card_country = randoms "\"342\"|\"999\"|\"XX\"" }}{{ end -}}
@@ -34,18 +41,23 @@
   {{- $failure_message = printf "\"The charge failed: %s\"" (replaceall $code "_" " ") -}}
 {{- end -}}
 {{- $method := randoms "card|card|card|bank_account|digital_wallet" -}}
-{{- if lt (integer 0 10000) @@MALFORMED@@ -}}
+{{- $malformed := lt (integer 0 10000) @@MALFORMED@@ -}}
+{{- if and $referable (eq $status "succeeded") (not $malformed) -}}
+  {{- /* charge_id|customer_id|merchant_id|provider|currency|amount in cents|created_at */ -}}
+  {{- add_v_to_list "charges" (printf "%s|%s|%s|%s|%s|%d|%s" $charge_id $customer_id $merchant $provider $valid_currency $cents $created_at) -}}
+{{- end -}}
+{{- if $malformed -}}
 {"event_id": "{{ $id }}", "event_type": "charge.{{ $status }}", "amount": {{ $amount }}, "currency": "{{ $currency }}
 {{- else -}}
 {
   "event_id": "{{ $id }}",
   "event_type": "charge.{{ $status }}",
-  "provider": "{{ randoms "stripe|braintree|adyen|checkout|square" }}",
+  "provider": "{{ $provider }}",
   "customer_id": {{ $customer }},
-  "merchant_id": "merch_{{ printf "%04d" (integer 1 200) }}",
+  "merchant_id": "{{ $merchant }}",
   "amount": {{ $amount }},
   "currency": "{{ $currency }}",
-  "created_at": "{{ format_timestamp $created "2006-01-02 15:04:05.000" }}",
+  "created_at": "{{ $created_at }}",
   "updated_at": "{{ format_timestamp $now "2006-01-02 15:04:05.000" }}",
   "charge_id": "{{ $charge_id }}",
   "status": "{{ $status }}",

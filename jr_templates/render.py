@@ -21,6 +21,13 @@ DEFAULT_RATES: dict[str, float] = {
     "NULL_TRIAL_DATES": 0.05,  # of the events that carry a trial
     "MISSING_PLAN_ID": 0.01,
     "MISSING_PROMO_CODE": 0.10,
+    "MISSING_CHARGE_ID": 0.01,  # refunds and disputes: absent, JSON null, 'null' or ''
+    "NULL_STATUS": 0.05,  # refunds
+    "INCONSISTENT_REASON": 0.10,  # refunds: 'Requested By Customer', 'REQUESTED_BY_CUSTOMER', 'requested-by-customer'
+    "MISSING_EVIDENCE": 0.10,  # disputes: metadata absent or null, or its evidence fields absent or null
+    "NULL_CURRENCY": 0.02,  # disputes
+    # Not a template placeholder: JR itself sends this fraction of messages twice (images/jr, patch 0004).
+    "EXACT_DUPLICATE": 0.01,
 }
 
 

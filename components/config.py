@@ -91,8 +91,15 @@ class KafkaSettings:
 # The seed's four event streams; a stack can tune each and add its own.
 DEFAULT_TOPICS = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
-# Generators with a template so far, at the seed's rates (refunds every 2 s and disputes every 5 s follow).
-GENERATOR_DEFAULTS = {"payment_charges": "500ms", "payment_subscriptions": "3s"}
+# One generator per event type, at the seed's intervals.
+GENERATOR_DEFAULTS = {
+    "payment_charges": "500ms",
+    "payment_refunds": "2s",
+    "payment_disputes": "5s",
+    "payment_subscriptions": "3s",
+}
+# Refunds and disputes reference charges that were emitted, so they need the charges generator.
+NEEDS_CHARGES = ("payment_refunds", "payment_disputes")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _DURATION = re.compile(r"^[1-9][0-9]*(ms|s|m|h)$")
 _ACCESS_KEY = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
@@ -312,6 +319,13 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     unknown = sorted(set(_object(cfg, "generators") or {}) - set(GENERATOR_DEFAULTS))
     if unknown:
         raise ConfigError(f"{NAMESPACE}:generators: no generator for {', '.join(unknown)}")
+    enabled = {g.event_type for g in generators if g.enabled}
+    for event_type in NEEDS_CHARGES:
+        if event_type in enabled and "payment_charges" not in enabled:
+            raise ConfigError(
+                f"{NAMESPACE}:generators.{event_type}.enabled: {event_type} references emitted charges, so it "
+                "needs generators.payment_charges.enabled: true (or set this one to false too)"
+            )
 
     rates = _Section("problemRates", _object(cfg, "problemRates"))
     problem_rates = {}

@@ -242,16 +242,17 @@ def _generators(settings):
 @pulumi.runtime.test
 def test_each_enabled_generator_produces_its_topic_at_its_interval(mocks, stack_config):
     generators = _generators(stack_config({"generators": {"payment_subscriptions": {"enabled": False}}}))
-    assert list(generators.containers) == ["payment_charges"]
+    assert list(generators.containers) == ["payments"]  # charges, refunds and disputes share one JR process
 
     def check(_):
-        charges = mocks.resources["generators-payment_charges"].inputs
-        assert charges["envs"]["TOPIC"] == "payment_charges"
-        assert charges["envs"]["FREQUENCY"] == "500ms"
-        assert charges["envs"]["KAFKA_BOOTSTRAP"] == "kafka:29092"
-        assert "@@" not in charges["envs"]["TEMPLATE_BODY"]  # every rate filled in
+        payments = mocks.resources["generators-payments"].inputs
+        emitters = [line.split()[1:4] for line in payments["envs"]["EMITTERS_SPEC"].splitlines()]
+        assert emitters == [["payment_charges", "500ms", "1"], ["payment_refunds", "2s", "1"],
+                            ["payment_disputes", "5s", "1"]]  # fmt: skip
+        assert payments["envs"]["KAFKA_BOOTSTRAP"] == "kafka:29092"
+        assert "@@" not in payments["envs"]["TEMPLATE_BODY_payment_charges"]  # every rate filled in
 
-    return generators.containers["payment_charges"].container_id.apply(check)
+    return generators.containers["payments"].container_id.apply(check)
 
 
 def test_a_rate_change_touches_only_the_generators_that_use_it(stack_config):

@@ -142,7 +142,7 @@ def test_bad_generator_settings_name_the_key(stack_config, values, key):
 
 def test_values_set_with_config_set_path_arrive_as_text_and_are_accepted(stack_config):
     s = stack_config(
-        {"problemRates": {"missingPromoCode": "0.2"}, "generators": {"payment_charges": {"enabled": "false"}}}
+        {"problemRates": {"missingPromoCode": "0.2"}, "generators": {"payment_subscriptions": {"enabled": "false"}}}
     )
     assert s.problem_rates["MISSING_PROMO_CODE"] == 0.2
-    assert not next(g for g in s.generators if g.event_type == "payment_charges").enabled
+    assert not next(g for g in s.generators if g.event_type == "payment_subscriptions").enabled

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from components.build_env import host_go_env
 from jr_templates.render import DEFAULT_RATES, render
-from tests.support import project_image
 
 CURRENCIES = {"USD", "CAD", "GBP", "EUR", "JPY"}
 NULL_LIKE = (None, "null", "NULL", "")
@@ -22,11 +20,6 @@ TS = "%Y-%m-%d %H:%M:%S.%f"
 EVENTS = 6000
 
 pytestmark = pytest.mark.docker
-
-
-@pytest.fixture(scope="module")
-def jr_image(base_image):
-    return project_image("jr", base_image, **host_go_env())
 
 
 def _render_with_jr(dc, image: str, tmp_path: Path, name: str, count: int) -> list[str]:

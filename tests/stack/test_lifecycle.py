@@ -31,8 +31,8 @@ def _broker_answers(bootstrap: str) -> list[str]:
     return sorted(t for t in metadata.topics if not t.startswith("__"))
 
 
-def _keyed_events(bootstrap: str, topic: str, seconds: float = 15) -> int:
-    """How many events arrive on the topic within the time, every one keyed by its event id."""
+def _keyed_events(bootstrap: str, topic: str, seconds: float = 15, enough: int = 0) -> int:
+    """How many events arrive on the topic within the time (or until `enough`), every one keyed by its event id."""
     consumer = Consumer(
         {"bootstrap.servers": bootstrap, "group.id": f"t-{time.time()}", "auto.offset.reset": "earliest"}
     )
@@ -50,6 +50,8 @@ def _keyed_events(bootstrap: str, topic: str, seconds: float = 15) -> int:
                 continue  # an injected malformed payload: the validation job's business, not this test's
             assert message.key().decode() == event["event_id"]
             count += 1
+            if count == enough:
+                break
     finally:
         consumer.close()
     return count
@@ -83,15 +85,16 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
     assert (overview["taskmanagers"], overview["slots-total"]) == (1, 4)
     gateway = requests.get(result.outputs["flink_sql_gateway_url"].value + "/v1/info", timeout=10).json()
     assert gateway["productName"] == "Apache Flink"
-    assert _keyed_events(bootstrap, "payment_charges") > 0, "the charges generator produces, keyed by event id"
+    for topic in ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions"):
+        assert _keyed_events(bootstrap, topic, enough=3) > 0, f"the {topic} generator produces, keyed by event id"
     owned = _labelled(s.name)
     assert owned == {
         "containers": [
             f"{s.prefix}-flink-jobmanager",
             f"{s.prefix}-flink-sql-gateway",
             f"{s.prefix}-flink-taskmanager1",
-            f"{s.prefix}-jr-payment_charges",
             f"{s.prefix}-jr-payment_subscriptions",
+            f"{s.prefix}-jr-payments",
             f"{s.prefix}-kafka",
             f"{s.prefix}-minio",
         ],
@@ -102,6 +105,18 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
     # a second up changes nothing
     again = s.up()
     assert set(again.summary.resource_changes) == {"same"}, again.summary.resource_changes
+
+    # a generator's rate change replaces that generator's container only
+    key = "streaming-lakehouse:generators.payment_refunds.interval"
+    s.stack.set_config(key, auto.ConfigValue("1s"), path=True)
+    events: list[auto.EngineEvent] = []
+    preview = s.stack.preview(on_event=events.append)
+    steps = [e.resource_pre_event.metadata for e in events if e.resource_pre_event]
+    resources = [m for m in steps if not m.type.startswith("pulumi:providers:")]  # not the default provider
+    changed = {(m.urn.rsplit("::", 1)[-1], m.op) for m in resources if m.op != auto.OpType.SAME}
+    assert {name for name, _ in changed} == {"generators-payments"}, (changed, preview.change_summary)
+    assert auto.OpType.UPDATE not in {op for _, op in changed}, changed  # a new container, not an update
+    s.stack.remove_config(key, path=True)
 
     # a container removed behind Pulumi's back: refresh sees it gone, the next up recreates it
     client().containers.get(f"{s.prefix}-kafka").remove(force=True)

@@ -71,13 +71,13 @@ generators-logs: stack ## the generators' status and the latest events on each p
 
 .PHONY: generators-rates generators-burst
 WINDOW ?= 300
-EVENTS ?= 100000
+BURST ?= 100000
 
 generators-rates: stack ## events reaching each topic over WINDOW seconds (default 300) vs the configured rates
 	$(VENV)/bin/python tools/peek_topics.py --stack $(STACK) --window $(WINDOW)
 
-generators-burst: stack ## benchmark burst: EVENTS (default 100000) events per type, as fast as JR can
-	$(VENV)/bin/python tools/generators_burst.py --stack $(STACK) --events $(EVENTS)
+generators-burst: stack ## benchmark burst: BURST (default 100000) events per type, as fast as JR can
+	$(VENV)/bin/python tools/generators_burst.py --stack $(STACK) --events $(BURST)
 
 flink-sql: stack ## the Flink SQL client on the Iceberg tables (SQL="..." runs statements and exits)
 	$(VENV)/bin/python tools/flink_sql.py --stack $(STACK) $(if $(SQL),-e "$(SQL)")

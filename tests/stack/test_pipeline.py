@@ -12,21 +12,19 @@ import json
 import threading
 import time
 import uuid
-from collections import defaultdict
 
 import pytest
 import requests
 from confluent_kafka import Producer
 from pulumi import automation as auto
-from pyiceberg.catalog.rest import RestCatalog
 
 from providers.docker._client import client
 from tests.flink_jobs.cases import cases, event_names, valid_event
 from tests.stack.conftest import ThrowawayStack
+from tools.lake import Key, Lake
 
 TOPICS = event_names()
 LAND_TIMEOUT_S = 60  # the promise: every event in its table within a minute
-Key = tuple[str, int, int]  # Kafka topic, partition, offset: where an event was sent, and where it landed from
 
 
 class Sender:
@@ -91,41 +89,13 @@ class Flow:
         self.sender.flush()
 
 
-class Lake:
-    """Reads what landed in the eight tables, from this machine, with the stack's admin key."""
-
-    def __init__(self, outputs: dict[str, auto.OutputValue]) -> None:
-        self.io = {
-            "s3.endpoint": outputs["s3_endpoint"].value,
-            "s3.access-key-id": outputs["minio_root_user"].value,
-            "s3.secret-access-key": outputs["minio_root_password"].value,
-            "s3.region": "us-east-1",
-        }
-        self.catalog = RestCatalog("lakehouse", uri=outputs["iceberg_catalog_uri"].value, warehouse="warehouse")
-        self.namespace = outputs["iceberg_namespace"].value
-
-    def landed(self) -> dict[Key, list[tuple[str, str | None]]]:
-        """Every row of every table by the Kafka record it came from: (table, rejection reason or None)."""
-        out: dict[Key, list[tuple[str, str | None]]] = defaultdict(list)
-        for topic in TOPICS:
-            for table_name, quarantined in ((topic, False), (f"quarantine_{topic}", True)):
-                table = self.catalog.load_table(f"{self.namespace}.{table_name}")
-                # The catalog tells clients the endpoint containers use; this machine uses the published one.
-                table.io.properties.update(self.io)
-                fields = ("kafka_topic", "kafka_partition", "kafka_offset", "rejection_reason")
-                for row in table.scan(selected_fields=fields[: 4 if quarantined else 3]).to_arrow().to_pylist():
-                    key = (row["kafka_topic"], row["kafka_partition"], row["kafka_offset"])
-                    out[key].append((table_name, row.get("rejection_reason")))
-        return out
-
-    def wait_for(self, keys: set[Key], timeout_s: float = LAND_TIMEOUT_S) -> dict[Key, list[tuple[str, str | None]]]:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            landed = self.landed()
-            missing = keys - set(landed)
-            if not missing or time.monotonic() > deadline:
-                return landed
-            time.sleep(2)
+def wait_for(lake: Lake, keys: set[Key], timeout_s: float = LAND_TIMEOUT_S) -> dict[Key, list[tuple[str, str | None]]]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        landed = lake.landed()
+        if not keys - set(landed) or time.monotonic() > deadline:
+            return landed
+        time.sleep(2)
 
 
 def assert_exactly_once(sender: Sender, landed: dict[Key, list[tuple[str, str | None]]]) -> None:
@@ -155,7 +125,7 @@ def sender(pipeline) -> Sender:
 
 @pytest.fixture(scope="module")
 def lake(pipeline) -> Lake:
-    return Lake(pipeline[1])
+    return Lake({k: v.value for k, v in pipeline[1].items()})
 
 
 def test_every_event_lands_once_in_its_table_with_its_reason(pipeline, sender, lake):
@@ -169,7 +139,7 @@ def test_every_event_lands_once_in_its_table_with_its_reason(pipeline, sender, l
 
     sender.send_golden()
     assert len(sender.expected) > 60
-    assert_exactly_once(sender, lake.wait_for(sender.keys()))
+    assert_exactly_once(sender, wait_for(lake, sender.keys()))
 
 
 def test_a_rule_change_applied_while_events_flow_loses_and_duplicates_nothing(pipeline, sender, lake):
@@ -178,7 +148,7 @@ def test_a_rule_change_applied_while_events_flow_loses_and_duplicates_nothing(pi
     for event_id in before:  # 700 is within the default bound of 1,000,000
         sender.send("payment_charges", valid_event("payment_charges", event_id, amount=700.0), None)
     sender.flush()
-    lake.wait_for(sender.keys())
+    wait_for(lake, sender.keys())
 
     with Flow(sender) as flow:
         s.stack.set_config("streaming-lakehouse:validation.maxAmount", auto.ConfigValue("500"), path=True)
@@ -193,7 +163,7 @@ def test_a_rule_change_applied_while_events_flow_loses_and_duplicates_nothing(pi
             "INVALID_AMOUNT_TOO_LARGE",
         )
     sender.flush()
-    assert_exactly_once(sender, lake.wait_for(sender.keys()))
+    assert_exactly_once(sender, wait_for(lake, sender.keys()))
     job = s.resources("FlinkSqlJob")[0]["outputs"]
     assert "/savepoints/" in job["restored_from"], "the updated job resumes from the savepoint of the old one"
 
@@ -205,18 +175,18 @@ def test_a_killed_taskmanager_loses_and_duplicates_nothing(pipeline, sender, lak
     s, _ = pipeline
     with Flow(sender):
         sender.send_golden()
-        lake.wait_for(sender.keys() - set(lake.landed()), timeout_s=30)  # the job is busy, some rows landed
+        wait_for(lake, sender.keys(), timeout_s=30)  # kill a job that has been writing
         client().containers.get(f"{s.prefix}-flink-taskmanager1").kill()
         time.sleep(5)
     # Docker does not restart a killed container; `pulumi up` does, and Flink restores the job.
     s.up()
-    assert_exactly_once(sender, lake.wait_for(sender.keys(), timeout_s=LAND_TIMEOUT_S + 60))
+    assert_exactly_once(sender, wait_for(lake, sender.keys(), timeout_s=LAND_TIMEOUT_S + 60))
 
 
 def test_flink_destroyed_and_created_again_resumes_where_it_stopped(pipeline, sender, lake):
     s, _ = pipeline
     sender.send_golden()
-    lake.wait_for(sender.keys())
+    wait_for(lake, sender.keys())
 
     flink = [r["urn"] for r in s.resources("") if "FlinkCluster" in r["urn"]]
     s.destroy(targets=flink)  # and what depends on it: the job, stopped with a savepoint
@@ -228,4 +198,4 @@ def test_flink_destroyed_and_created_again_resumes_where_it_stopped(pipeline, se
         s.up()
     job = s.resources("FlinkSqlJob")[0]["outputs"]
     assert "/savepoints/" in job["restored_from"], "the new job resumes from the savepoint the old one left"
-    assert_exactly_once(sender, lake.wait_for(sender.keys()))
+    assert_exactly_once(sender, wait_for(lake, sender.keys()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,15 @@ def event_names() -> list[str]:
     return sorted(p.stem for p in GOLDEN.glob("*.yaml"))
 
 
+@cache
+def _spec(event_name: str) -> dict[str, Any]:
+    return yaml.safe_load((GOLDEN / f"{event_name}.yaml").read_text())
+
+
 def cases(event_name: str, event_id: str | None = None) -> list[Case]:
     """The event type's cases; with `event_id`, every case that keeps the base's id gets `<event_id>-<n>`
     instead, so the same cases can be sent again and again as distinct events."""
-    spec = yaml.safe_load((GOLDEN / f"{event_name}.yaml").read_text())
+    spec = _spec(event_name)
     out = []
     for i, case in enumerate(spec["cases"]):
         base = dict(spec["base"])
@@ -52,5 +58,4 @@ def _payload(base: dict[str, Any], case: dict[str, Any]) -> str | None:
 
 def valid_event(event_name: str, event_id: str, **changes: Any) -> str:
     """The event type's valid base payload with a new id and the given fields changed."""
-    spec = yaml.safe_load((GOLDEN / f"{event_name}.yaml").read_text())
-    return json.dumps({**spec["base"], "event_id": event_id, **changes}, ensure_ascii=False)
+    return json.dumps({**_spec(event_name)["base"], "event_id": event_id, **changes}, ensure_ascii=False)

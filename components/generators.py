@@ -64,6 +64,10 @@ class Generators(pulumi.ComponentResource):
         super().__init__("streaming-lakehouse:index:Generators", name, None, opts)
         s = args.settings
         child = pulumi.ResourceOptions(parent=self)
+        self.containers = {}
+        if not processes(s):  # all switched off: no JR image to build either
+            self.register_outputs({"generators": []})
+            return
         self.image = service_image(name, "jr", s, args.base_image_ref, child, build_args=host_go_env())
         after_topics = pulumi.ResourceOptions(parent=self, depends_on=args.topics)
         self.containers = {

@@ -90,6 +90,7 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
     owned = _labelled(s.name)
     assert owned == {
         "containers": [
+            f"{s.prefix}-catalog-db",
             f"{s.prefix}-flink-jobmanager",
             f"{s.prefix}-flink-sql-gateway",
             f"{s.prefix}-flink-taskmanager1",
@@ -97,9 +98,10 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
             f"{s.prefix}-jr-payments",
             f"{s.prefix}-kafka",
             f"{s.prefix}-minio",
+            f"{s.prefix}-nessie",
         ],
         "networks": [f"{s.prefix}-net"],
-        "volumes": [f"{s.prefix}-kafka-data", f"{s.prefix}-minio-data"],
+        "volumes": [f"{s.prefix}-catalog-db-data", f"{s.prefix}-kafka-data", f"{s.prefix}-minio-data"],
     }
 
     # a second up changes nothing

@@ -14,15 +14,7 @@ from components.kafka import KafkaBroker, KafkaBrokerArgs
 from components.minio import ObjectStore, ObjectStoreArgs
 from components.validation import ValidationJob, ValidationJobArgs
 from providers.iceberg.table import TableProvider
-from tests.unit.test_components import RecordingMocks, _unsecret
-
-mocks = pytest.fixture(lambda: _mocks())
-
-
-def _mocks() -> RecordingMocks:
-    m = RecordingMocks()
-    pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False)
-    return m
+from tests.unit.conftest import unsecret
 
 
 def _pipeline(settings):
@@ -86,7 +78,7 @@ def test_the_catalog_writes_with_its_own_key_and_is_published_on_loopback(mocks,
         assert catalog.uri == "http://127.0.0.1:29120/iceberg/"
         nessie = mocks.resources["catalog-server"].inputs
         assert nessie["envs"]["AWS_ACCESS_KEY_ID"] == "catalog"
-        assert set(_unsecret(nessie["secret_envs"])) == {"JDBC_PASSWORD", "AWS_SECRET_ACCESS_KEY"}
+        assert set(unsecret(nessie["secret_envs"])) == {"JDBC_PASSWORD", "AWS_SECRET_ACCESS_KEY"}
         assert nessie["ports"][0]["external"] == 29120
         db = mocks.resources["catalog-db"].inputs
         assert db["ports"] == [], "the catalog's database is reachable only on the stack network"

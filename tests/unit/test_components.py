@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pulumi
-import pytest
-from pulumi.runtime import rpc
 
 from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
@@ -12,35 +10,7 @@ from components.generators import Generators, GeneratorsArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
 from components.minio import ObjectStore, ObjectStoreArgs
 from jr_templates.render import render
-
-
-class RecordingMocks(pulumi.runtime.Mocks):
-    """Records every resource's inputs and answers with plausible computed outputs."""
-
-    def __init__(self) -> None:
-        self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        self.resources[args.name] = args
-        outs = dict(args.inputs)
-        kind = args.typ.rsplit(":", 1)[-1]
-        if kind in ("BaseImage", "Image"):
-            outs["image_ref"] = f"{args.name}:mock"
-        if kind == "Container":
-            outs["container_id"] = f"{args.name}-cid"
-        if kind == "RandomPassword":
-            outs["result"] = f"{args.name}-generated"
-        return f"{args.name}-id", outs
-
-    def call(self, args: pulumi.runtime.MockCallArgs):
-        return {}
-
-
-@pytest.fixture
-def mocks():
-    m = RecordingMocks()
-    pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False)
-    return m
+from tests.unit.conftest import unsecret
 
 
 def _stack(settings):
@@ -135,13 +105,6 @@ def test_topics_are_declared_against_the_brokers_host_listener(mocks, stack_conf
     return kafka.topic_names.apply(check)
 
 
-def _unsecret(value):
-    """Mocks see a secret input in its wire form: {<secret signature>: ..., "value": ...}."""
-    assert isinstance(value, dict), f"{value!r} is not a secret"
-    assert rpc._special_secret_sig in value.values(), f"{value!r} is not a secret"
-    return value["value"]
-
-
 def _object_store(settings):
     foundation = Foundation("foundation", FoundationArgs(settings))
     return ObjectStore("minio", ObjectStoreArgs(settings, foundation.network_name, foundation.base_image_ref))
@@ -161,7 +124,7 @@ def test_minio_serves_on_loopback_with_a_private_bucket_and_generated_root_passw
             (9001, 19001, "127.0.0.1"),
         ]
         assert "MINIO_ROOT_PASSWORD" not in server["envs"]  # only in secret_envs
-        assert set(_unsecret(server["secret_envs"])) == {"MINIO_ROOT_PASSWORD"}
+        assert set(unsecret(server["secret_envs"])) == {"MINIO_ROOT_PASSWORD"}
         assert "minio-root-password" in mocks.resources  # generated, not committed anywhere
         warehouse = mocks.resources["minio-warehouse"].inputs
         assert (warehouse["acl"], warehouse["force_destroy"]) == ("private", True)
@@ -215,7 +178,7 @@ def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, stack_co
         assert jm["envs"]["FLINK_CHECKPOINT_INTERVAL"] == "30s"
         assert jm["envs"]["FLINK_CHECKPOINT_MODE"] == "EXACTLY_ONCE"
         assert jm["envs"]["S3_ACCESS_KEY"] == jm["envs"]["AWS_ACCESS_KEY_ID"] == "flink"
-        assert set(_unsecret(jm["secret_envs"])) == {"S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"}
+        assert set(unsecret(jm["secret_envs"])) == {"S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"}
         assert jm["envs"]["S3_ENDPOINT"] == "http://minio:9000"
         tms = sorted(k for k in mocks.resources if k.startswith("flink-taskmanager"))
         assert tms == ["flink-taskmanager1", "flink-taskmanager2"]

@@ -10,16 +10,8 @@ from components.config import ConfigError
 from components.foundation import Foundation, FoundationArgs
 from components.generators import Generators, GeneratorsArgs, generator_env, processes
 from components.kafka import KafkaBroker, KafkaBrokerArgs
-from tests.unit.test_components import RecordingMocks
 
 KEY = "streaming-lakehouse:generators"
-
-
-@pytest.fixture
-def mocks():
-    m = RecordingMocks()
-    pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False)
-    return m
 
 
 def _settings_by_type(settings):

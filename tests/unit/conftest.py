@@ -1,0 +1,43 @@
+"""Pulumi mocks for the unit tests: every resource's inputs recorded, plausible computed outputs."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+from pulumi.runtime import rpc
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Records every resource's inputs and answers with plausible computed outputs."""
+
+    def __init__(self) -> None:
+        self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        self.resources[args.name] = args
+        outs = dict(args.inputs)
+        kind = args.typ.rsplit(":", 1)[-1]
+        if kind in ("BaseImage", "Image"):
+            outs["image_ref"] = f"{args.name}:mock"
+        if kind == "Container":
+            outs["container_id"] = f"{args.name}-cid"
+        if kind == "RandomPassword":
+            outs["result"] = f"{args.name}-generated"
+        return f"{args.name}-id", outs
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        return {}
+
+
+@pytest.fixture
+def mocks():
+    m = RecordingMocks()
+    pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False)
+    return m
+
+
+def unsecret(value):
+    """Mocks see a secret input in its wire form: {<secret signature>: ..., "value": ...}."""
+    assert isinstance(value, dict), f"{value!r} is not a secret"
+    assert rpc._special_secret_sig in value.values(), f"{value!r} is not a secret"
+    return value["value"]

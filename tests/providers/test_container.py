@@ -84,16 +84,38 @@ def test_a_container_that_never_gets_healthy_times_out_with_the_last_probe(dc, n
 
 def test_diff_separates_in_place_updates_from_replacements(name, labels, tiny_image):
     p = ContainerProvider()
-    olds = {**_props(name, tiny_image, labels), "running": True}
-    assert p.diff("id", olds, _props(name, tiny_image, labels)).changes is False
-    env = p.diff("id", olds, _props(name, tiny_image, labels, envs={"READY_AFTER": "3"}))
-    assert (env.changes, env.replaces, env.delete_before_replace) == (True, ["envs"], True)
-    assert p.diff("id", olds, _props(name, "other:tag", labels)).replaces == ["image"]
-    assert p.diff("id", olds, _props(name, tiny_image, labels, secret_envs={"T": "x"})).replaces == ["secret_envs"]
-    memory = p.diff("id", olds, _props(name, tiny_image, labels, memory=128))
-    assert (memory.changes, memory.replaces) == (True, [])
-    stopped = p.diff("id", {**olds, "running": False}, _props(name, tiny_image, labels))
-    assert (stopped.changes, stopped.replaces) == (True, [])  # the update starts it again
+    created = p.create(_props(name, tiny_image, labels))
+    cid, olds = created.id, created.outs
+    try:
+        assert p.diff(cid, olds, _props(name, tiny_image, labels)).changes is False
+        env = p.diff(cid, olds, _props(name, tiny_image, labels, envs={"READY_AFTER": "3"}))
+        assert (env.changes, env.replaces, env.delete_before_replace) == (True, ["envs"], True)
+        assert p.diff(cid, olds, _props(name, "other:tag", labels)).replaces == ["image"]
+        secret = p.diff(cid, olds, _props(name, tiny_image, labels, secret_envs={"T": "x"}))
+        assert secret.replaces == ["secret_envs"]
+        memory = p.diff(cid, olds, _props(name, tiny_image, labels, memory=128))
+        assert (memory.changes, memory.replaces) == (True, [])
+        stopped = p.diff(cid, {**olds, "running": False}, _props(name, tiny_image, labels))
+        assert (stopped.changes, stopped.replaces) == (True, [])  # the update starts it again
+    finally:
+        p.delete(cid, olds)
+
+
+def test_diff_sees_a_killed_or_removed_container_without_a_refresh(dc, name, labels, tiny_image):
+    p = ContainerProvider()
+    props = _props(name, tiny_image, labels)
+    created = p.create(props)
+    try:
+        dc.api.kill(created.id)  # Docker does not restart a killed container, whatever its policy
+        killed = p.diff(created.id, created.outs, props)  # the state still says running
+        assert (killed.changes, killed.replaces) == (True, [])
+        p.update(created.id, created.outs, props)
+        assert dc.api.inspect_container(created.id)["State"]["Running"] is True
+
+        dc.api.remove_container(created.id, force=True)
+        assert p.diff(created.id, created.outs, props).replaces == ["container_id"]
+    finally:
+        p.delete(created.id, created.outs)
 
 
 def test_read_sees_a_stopped_or_removed_container_and_update_restarts_it(dc, name, labels, tiny_image):

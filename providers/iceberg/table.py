@@ -8,11 +8,13 @@ cannot make (string to int, optional to required) is refused at preview, naming 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+import requests
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -46,6 +48,7 @@ from pyiceberg.types import (
 )
 
 from providers.docker._props import to_props
+from providers.errors import IcebergCatalogError
 from providers.iceberg.catalog import refusals, rest_catalog
 
 _PRIMITIVES: dict[str, IcebergType] = {
@@ -136,6 +139,11 @@ def _partition_name(p: dict[str, Any]) -> str:
     return p["column"] if transform == "identity" else f"{p['column']}_{transform}"
 
 
+def _properties(table: IcebergTable) -> dict[str, str]:
+    """The table's properties, `format-version` included (Iceberg keeps it in the metadata, not with them)."""
+    return {**table.properties, "format-version": str(table.metadata.format_version)}
+
+
 def _identifier(props: dict[str, Any]) -> str:
     return f"{props['namespace']}.{props['name']}"
 
@@ -156,6 +164,52 @@ def _described(table: IcebergTable, declared: dict[str, Any] | None = None) -> d
         {"column": schema.find_column_name(p.source_id), "transform": str(p.transform)} for p in table.spec().fields
     ]
     return {"columns": columns, "partition": partition}
+
+
+def _evolved_schema(table: IcebergTable, columns: list[dict[str, Any]]) -> tuple[Schema, int]:
+    """The declared columns as the table's next schema: a kept column keeps its field id (so its data stays
+    readable), a new one gets the next free id. Returns the schema and the table's new last column id."""
+    current = {f.name: f for f in table.schema().fields}
+    last_id = table.metadata.last_column_id
+    fields = []
+    for c in columns:
+        kept = current.get(c["name"])
+        if kept is None:
+            last_id += 1
+        field_id = kept.field_id if kept else last_id
+        fields.append(
+            NestedField(
+                field_id, c["name"], iceberg_type(c["type"]), required=bool(c.get("required")), doc=c.get("doc")
+            )
+        )
+    schema_id = max(s.schema_id for s in table.schemas().values()) + 1
+    return Schema(*fields, schema_id=schema_id), last_id
+
+
+def _commit_schema(props: dict[str, Any], table: IcebergTable) -> None:
+    """Add the declared schema and make it current, in one commit that fails if someone changed it meanwhile.
+
+    Sent as the REST spec's commit request directly because pyiceberg no longer sends `last-column-id`
+    with `add-schema`, which the Nessie release served here still requires.
+    """
+    schema, last_column_id = _evolved_schema(table, props["columns"])
+    base = props["catalog_uri"].rstrip("/")
+    config = requests.get(f"{base}/v1/config", params={"warehouse": props["warehouse"]}, timeout=30)
+    config.raise_for_status()
+    settings = {**config.json().get("defaults", {}), **config.json().get("overrides", {})}
+    prefix = f"/{settings['prefix']}" if settings.get("prefix") else ""
+    body = {
+        "requirements": [{"type": "assert-current-schema-id", "current-schema-id": table.schema().schema_id}],
+        "updates": [
+            {"action": "add-schema", "schema": json.loads(schema.model_dump_json()), "last-column-id": last_column_id},
+            {"action": "set-current-schema", "schema-id": -1},
+        ],
+    }
+    url = f"{base}/v1{prefix}/namespaces/{props['namespace']}/tables/{props['name']}"
+    response = requests.post(url, json=body, timeout=60)
+    if not response.ok:
+        message = response.json().get("error", {}).get("message", response.text) if response.content else ""
+        raise IcebergCatalogError(f"changing the schema of {_identifier(props)}: {response.status_code} {message}")
 
 
 class TableProvider(ResourceProvider):
@@ -244,21 +298,12 @@ class TableProvider(ResourceProvider):
             have = _described(table, props)
             old, new = _columns(have), _columns(props)
             failures = self._evolution_failures(f"table {identifier}", old, new)
-            if failures:
-                raise ValueError("; ".join(f.reason for f in failures))
+            if failures:  # the table changed behind the last preview
+                raise IcebergCatalogError("; ".join(f.reason for f in failures))
+            if old != new:
+                _commit_schema(props, table)
+                table = catalog.load_table(identifier)
             with table.transaction() as tx:
-                if old != new:
-                    with tx.update_schema() as update:
-                        for name in old.keys() - new.keys():
-                            update.delete_column(name)
-                        for name, c in new.items():
-                            t = iceberg_type(c["type"])
-                            if name not in old:
-                                update.add_column(name, t, doc=c.get("doc") or None)
-                            elif old[name] != c:
-                                update.update_column(
-                                    name, field_type=t, required=bool(c.get("required")), doc=c.get("doc") or None
-                                )
                 if have["partition"] != (props.get("partition") or []):
                     with tx.update_spec() as spec:
                         for p in have["partition"]:
@@ -266,7 +311,10 @@ class TableProvider(ResourceProvider):
                         for p in props.get("partition") or []:
                             spec.add_field(p["column"], parse_transform(p["transform"]), _partition_name(p))
                 # Declared properties are set; others (the engines' own) are left alone.
-                wanted = {k: v for k, v in (props.get("properties") or {}).items() if table.properties.get(k) != v}
+                current = _properties(table)
+                wanted = {k: v for k, v in (props.get("properties") or {}).items() if current.get(k) != v}
+                if "format-version" in wanted:
+                    tx.upgrade_table_version(int(wanted.pop("format-version")))
                 if wanted:
                     tx.set_properties(wanted)
 
@@ -277,7 +325,7 @@ class TableProvider(ResourceProvider):
             except NoSuchTableError:
                 return ReadResult(None, {})
         declared = props.get("properties") or {}
-        properties = {k: v for k, v in table.properties.items() if k in declared}
+        properties = {k: v for k, v in _properties(table).items() if k in declared}
         return ReadResult(id_, {**props, **_described(table, props), "properties": properties})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -88,3 +88,54 @@ def minio_connection(dc: docker.DockerClient, base_image: str) -> Iterator[dict[
     )
     yield {"minio_server": f"127.0.0.1:{port}", "minio_user": "test-admin", "minio_password": password}
     ContainerProvider().delete(server.id, server.outs)
+
+
+@pytest.fixture(scope="session")
+def iceberg_catalog(dc: docker.DockerClient, base_image: str) -> Iterator[dict[str, str]]:
+    """A real Iceberg REST catalog (images/nessie, in-memory version store) on a MinIO of its own;
+    the providers' connection props (`catalog_uri`, `warehouse`)."""
+    network = dc.networks.create(f"lhtest-{RUN}-iceberg-net", labels={LABEL_STACK: STACK})
+    labels = {"com.pulumi.project": PROJECT, LABEL_STACK: STACK}
+    password, port = uuid.uuid4().hex, free_port()
+    made = []
+    try:
+        made.append(
+            ContainerProvider().create(
+                {
+                    "name": f"lhtest-{RUN}-iceberg-minio",
+                    "image": project_image("minio", base_image, **host_go_env()),
+                    "labels": labels,
+                    "envs": {"MINIO_ROOT_USER": "test-admin", "MINIO_ROOT_PASSWORD": password},
+                    "networks_advanced": [{"name": network.name, "aliases": ["minio"]}],
+                    "healthcheck": {"tests": ["CMD", "/usr/local/bin/healthcheck"], "interval": "1s", "retries": 30},
+                    "wait_timeout": 120,
+                }
+            )
+        )
+        # The bucket, from inside the network (MinIO publishes no port here).
+        mc = f"mc alias set t http://127.0.0.1:9000 test-admin {password} >/dev/null && mc mb t/warehouse"
+        assert dc.containers.get(made[0].id).exec_run(["sh", "-c", mc]).exit_code == 0
+        made.append(
+            ContainerProvider().create(
+                {
+                    "name": f"lhtest-{RUN}-nessie",
+                    "image": project_image("nessie", base_image),
+                    "labels": labels,
+                    "envs": {
+                        "NESSIE_VERSION_STORE_TYPE": "IN_MEMORY",
+                        "S3_ENDPOINT": "http://minio:9000/",
+                        "AWS_ACCESS_KEY_ID": "test-admin",
+                        "AWS_SECRET_ACCESS_KEY": password,
+                    },
+                    "ports": [{"internal": 19120, "external": port, "ip": "127.0.0.1"}],
+                    "networks_advanced": [{"name": network.name, "aliases": ["nessie"]}],
+                    "healthcheck": {"tests": ["CMD", "/usr/local/bin/healthcheck"], "interval": "2s", "retries": 60},
+                    "wait_timeout": 180,
+                }
+            )
+        )
+        yield {"catalog_uri": f"http://127.0.0.1:{port}/iceberg/", "warehouse": "warehouse"}
+    finally:
+        for container in reversed(made):
+            ContainerProvider().delete(container.id, container.outs)
+        network.remove()

@@ -70,11 +70,13 @@ def test_table_is_created_evolved_in_place_and_dropped(iceberg_catalog, namespac
     assert read["partition"] == [{"column": "at", "transform": "month"}]
 
     # A table kept from an earlier stack is adopted and brought to the declared shape.
-    adopted = p.create(v2)
+    v3 = v2 | {"columns": [*v2["columns"], {"name": "note", "type": "string", "required": False, "doc": ""}]}
+    adopted = p.create(v3)
     assert adopted.id == created.id
+    assert [c["name"] for c in p.read(created.id, v3).outs["columns"]] == ["id", "n", "at", "amount", "note"]
 
-    p.delete(created.id, v2)
-    assert p.read(created.id, v2).id is None
+    p.delete(created.id, v3)
+    assert p.read(created.id, v3).id is None
 
 
 def test_an_impossible_change_made_behind_preview_is_refused(iceberg_catalog, namespace):

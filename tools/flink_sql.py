@@ -2,7 +2,10 @@
 registered and `payments_db` in use, so the guide's queries run as written:
 
     SELECT COUNT(*) FROM payment_charges;
-    SELECT rejection_reason, COUNT(*) FROM quarantine_payment_charges GROUP BY rejection_reason;
+    SELECT rejection_reason, COUNT(*) FROM polaris_catalog.payments_db.quarantine_payment_charges
+    GROUP BY rejection_reason;
+
+(`lakehouse` is the catalog's name in the job; `polaris_catalog`, the guide's, names the same catalog.)
 
 With `-e "<statements>"` it runs them and exits instead of opening the prompt.
 """
@@ -22,6 +25,7 @@ from flink_jobs.render import catalog_sql, statements
 from providers.docker._client import LABEL_STACK, client
 
 INIT = "/tmp/lakehouse-init.sql"
+GUIDE_CATALOG_NAME = "polaris_catalog"
 SCRIPT = "/tmp/lakehouse-script.sql"
 
 
@@ -53,6 +57,8 @@ def main() -> None:
     init = "\n".join(
         [
             catalog_sql(CATALOG_NAME, outputs["iceberg_catalog_internal_uri"], "warehouse").strip(),
+            # The same catalog under the setup guide's name, so its queries run exactly as written there.
+            catalog_sql(GUIDE_CATALOG_NAME, outputs["iceberg_catalog_internal_uri"], "warehouse").strip(),
             f"USE CATALOG {CATALOG_NAME};",
             f"USE {outputs['iceberg_namespace']};",
             # The guide's queries are questions about what is there now: bounded reads, printed as tables.

@@ -11,7 +11,7 @@ from components.catalog import IcebergCatalog
 from components.config import StackSettings
 from components.flink import STATE_PREFIX, FlinkCluster
 from components.minio import S3Credentials
-from flink_jobs.render import job_inserts, job_sql
+from flink_jobs.render import job_inserts, job_setup
 from providers.flink import FlinkSqlJob, FlinkSqlJobArgs, StateStore
 
 JOB_NAME = "payments-validation"
@@ -44,7 +44,7 @@ class ValidationJob(pulumi.ComponentResource):
         def setup(inputs: list[str]) -> list[str]:
             bootstrap, catalog_uri = inputs
             group_id = f"{s.name_prefix}-{JOB_NAME}"
-            return job_sql(s.validation, bootstrap, group_id, CATALOG_NAME, catalog_uri, args.catalog.warehouse).setup
+            return job_setup(s.validation, bootstrap, group_id, CATALOG_NAME, catalog_uri, args.catalog.warehouse)
 
         self.job = FlinkSqlJob(
             f"{name}-job",

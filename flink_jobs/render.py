@@ -110,27 +110,20 @@ def route_sql(event: EventType, catalog: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class JobSql:
-    """The validation job as the SQL Gateway takes it: setup statements, then one statement set."""
-
-    setup: list[str]
-    inserts: list[str]
-
-
-def job_sql(
+def job_setup(
     settings: ValidationSettings,
     bootstrap_servers: str,
     group_id: str,
     catalog: str,
     catalog_uri: str,
     warehouse: str,
-) -> JobSql:
+) -> list[str]:
+    """What the job's session runs before its statement set: the catalog, the sources, the validation views."""
     setup = statements(catalog_sql(catalog, catalog_uri, warehouse))
     for event in EVENT_TYPES:
         setup += statements(kafka_source_sql(event, bootstrap_servers, group_id))
         setup += statements(validation_sql(event, settings))
-    return JobSql(setup, job_inserts(catalog))
+    return setup
 
 
 def job_inserts(catalog: str) -> list[str]:
@@ -146,10 +139,9 @@ def statements(sql: str) -> list[str]:
 
 __all__ = [
     "STRING",
-    "JobSql",
     "ValidationSettings",
     "job_inserts",
-    "job_sql",
+    "job_setup",
     "kafka_source_sql",
     "rules",
     "statements",

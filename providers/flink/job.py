@@ -224,7 +224,11 @@ class FlinkSqlJobProvider(ResourceProvider):
         # A job that failed or vanished (its cluster was recreated, say) is submitted again.
         if not changes and job_state(news, olds.get("job_id")) not in ALIVE:
             changes.append("state")
-        return DiffResult(changes=bool(changes), replaces=[k for k in changes if k == "name"])
+        # A new JobManager means a new cluster: the job is deleted first (stopped with a savepoint while the
+        # old cluster still runs) and created on the new one from that savepoint. Never two at once: they
+        # would read the same topics and write every event twice.
+        replaces = [k for k in changes if k in ("name", "cluster_id")]
+        return DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=True)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         savepoint = _halt(olds, olds.get("job_id"))

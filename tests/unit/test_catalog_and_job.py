@@ -13,6 +13,7 @@ from components.foundation import Foundation, FoundationArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs
 from components.minio import ObjectStore, ObjectStoreArgs
 from components.validation import ValidationJob, ValidationJobArgs
+from providers.flink.job import FlinkSqlJobProvider
 from providers.iceberg.table import TableProvider
 from tests.unit.conftest import unsecret
 
@@ -152,3 +153,12 @@ def test_schema_changes_iceberg_cannot_make_are_refused_at_preview(new, error):
 def test_a_partition_on_a_missing_column_is_refused():
     table = {**_table(("id", "string", False)), "partition": [{"column": "day", "transform": "day"}]}
     assert "partition column 'day' is not a column" in TableProvider().check({}, table).failures[0].reason
+
+
+def test_a_new_cluster_replaces_the_job_deleting_it_first_and_a_new_query_updates_it():
+    old = {"name": "j", "setup": ["a"], "inserts": ["INSERT INTO t SELECT 1"], "cluster_id": "c1", "job_id": "x"}
+    moved = FlinkSqlJobProvider().diff("j", old, {**old, "cluster_id": "c2"})
+    # Stopped with a savepoint on the old cluster before it goes, never two jobs at once.
+    assert (moved.replaces, moved.delete_before_replace) == (["cluster_id"], True)
+    changed = FlinkSqlJobProvider().diff("j", old, {**old, "setup": ["b"]})
+    assert (changed.changes, changed.replaces) == (True, [])  # stop with savepoint, resubmit: an update

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import runpy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import pulumi
 import pytest
 from pulumi.runtime import rpc
+
+PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -41,3 +48,15 @@ def unsecret(value):
     assert isinstance(value, dict), f"{value!r} is not a secret"
     assert rpc._special_secret_sig in value.values(), f"{value!r} is not a secret"
     return value["value"]
+
+
+@pytest.fixture
+def program(mocks: RecordingMocks, stack_config: Callable[[dict], Any]) -> Callable[[dict], dict[str, Any]]:
+    """Runs the real __main__.py under the mocks with this stack config, so the tests check the composition
+    `pulumi up` declares, not a copy of it. Returns the program's globals (its components by name)."""
+
+    def run(values: dict) -> dict[str, Any]:
+        stack_config(values)
+        return runpy.run_path(str(PROGRAM))
+
+    return run

@@ -6,51 +6,15 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components.catalog import IcebergCatalog, IcebergCatalogArgs
 from components.config import ConfigError
-from components.flink import FlinkCluster, FlinkClusterArgs
-from components.foundation import Foundation, FoundationArgs
-from components.kafka import KafkaBroker, KafkaBrokerArgs
-from components.minio import ObjectStore, ObjectStoreArgs
-from components.validation import ValidationJob, ValidationJobArgs
 from providers.flink.job import FlinkSqlJobProvider
 from providers.iceberg.table import TableProvider
 from tests.unit.conftest import unsecret
 
 
-def _pipeline(settings):
-    foundation = Foundation("foundation", FoundationArgs(settings))
-    net, base = foundation.network_name, foundation.base_image_ref
-    kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, net, base))
-    store = ObjectStore("minio", ObjectStoreArgs(settings, net, base))
-    catalog = IcebergCatalog(
-        "catalog",
-        IcebergCatalogArgs(
-            settings, net, base, s3_endpoint=store.internal_s3_endpoint, bucket=store.bucket,
-            s3_credentials=store.credentials["catalog"],
-        ),
-    )  # fmt: skip
-    flink = FlinkCluster(
-        "flink",
-        FlinkClusterArgs(
-            settings, net, base, s3_endpoint=store.internal_s3_endpoint, bucket=store.bucket,
-            s3_credentials=store.credentials["flink"],
-        ),
-    )  # fmt: skip
-    job = ValidationJob(
-        "validation",
-        ValidationJobArgs(
-            settings, flink, catalog, kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
-            s3_endpoint=store.s3_endpoint, bucket=store.bucket, s3_credentials=store.credentials["flink"],
-            depends_on=[*kafka.topics.values(), *catalog.tables.values()],
-        ),
-    )  # fmt: skip
-    return catalog, job
-
-
 @pulumi.runtime.test
-def test_bronze_and_quarantine_tables_for_each_event_type(mocks, stack_config):
-    catalog, _ = _pipeline(stack_config({}))
+def test_bronze_and_quarantine_tables_for_each_event_type(mocks, program):
+    catalog = program({})["catalog"]
 
     def check(_):
         tables = {r.inputs["name"]: r.inputs for r in mocks.resources.values() if r.typ.endswith("iceberg:Table")}
@@ -72,8 +36,8 @@ def test_bronze_and_quarantine_tables_for_each_event_type(mocks, stack_config):
 
 
 @pulumi.runtime.test
-def test_the_catalog_writes_with_its_own_key_and_is_published_on_loopback(mocks, stack_config):
-    catalog, _ = _pipeline(stack_config({"catalog": {"port": 29120}}))
+def test_the_catalog_writes_with_its_own_key_and_is_published_on_loopback(mocks, program):
+    catalog = program({"catalog": {"port": 29120}})["catalog"]
 
     def check(_):
         assert catalog.uri == "http://127.0.0.1:29120/iceberg/"
@@ -88,8 +52,8 @@ def test_the_catalog_writes_with_its_own_key_and_is_published_on_loopback(mocks,
 
 
 @pulumi.runtime.test
-def test_one_job_inserts_every_stream_into_its_tables(mocks, stack_config):
-    _, job = _pipeline(stack_config({"validation": {"maxAmount": 5000}}))
+def test_one_job_inserts_every_stream_into_its_tables(mocks, program):
+    job = program({"validation": {"maxAmount": 5000}})["validation"]
 
     def check(_):
         inputs = mocks.resources["validation-job"].inputs

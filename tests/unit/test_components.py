@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
-from components.generators import Generators, GeneratorsArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
 from components.minio import ObjectStore, ObjectStoreArgs
 from jr_templates.render import render
@@ -152,21 +150,8 @@ def test_each_engine_gets_its_own_key_limited_to_the_warehouse(mocks, stack_conf
 
 
 @pulumi.runtime.test
-def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, stack_config):
-    settings = stack_config({"flink": {"taskManagers": 2, "restPort": 18081, "checkpointInterval": "30s"}})
-    foundation = Foundation("foundation", FoundationArgs(settings))
-    store = ObjectStore("minio", ObjectStoreArgs(settings, foundation.network_name, foundation.base_image_ref))
-    flink = FlinkCluster(
-        "flink",
-        FlinkClusterArgs(
-            settings,
-            foundation.network_name,
-            foundation.base_image_ref,
-            s3_endpoint=store.internal_s3_endpoint,
-            bucket=store.bucket,
-            s3_credentials=store.credentials["flink"],
-        ),
-    )
+def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, program):
+    flink = program({"flink": {"taskManagers": 2, "restPort": 18081, "checkpointInterval": "30s"}})["flink"]
 
     def check(args):
         rest_url, _ = args
@@ -187,24 +172,9 @@ def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, stack_co
     return pulumi.Output.all(flink.rest_url, flink.sql_gateway_url).apply(check)
 
 
-def _generators(settings):
-    foundation = Foundation("foundation", FoundationArgs(settings))
-    kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, foundation.network_name, foundation.base_image_ref))
-    return Generators(
-        "generators",
-        GeneratorsArgs(
-            settings,
-            foundation.network_name,
-            foundation.base_image_ref,
-            kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
-            topics=list(kafka.topics.values()),
-        ),
-    )
-
-
 @pulumi.runtime.test
-def test_each_enabled_generator_produces_its_topic_at_its_interval(mocks, stack_config):
-    generators = _generators(stack_config({"generators": {"payment_subscriptions": {"enabled": False}}}))
+def test_each_enabled_generator_produces_its_topic_at_its_interval(mocks, program):
+    generators = program({"generators": {"payment_subscriptions": {"enabled": False}}})["generators"]
     assert list(generators.containers) == ["payments"]  # charges, refunds and disputes share one JR process
 
     def check(_):

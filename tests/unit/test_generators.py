@@ -7,9 +7,7 @@ import pulumi
 import pytest
 
 from components.config import ConfigError
-from components.foundation import Foundation, FoundationArgs
-from components.generators import Generators, GeneratorsArgs, generator_env, processes
-from components.kafka import KafkaBroker, KafkaBrokerArgs
+from components.generators import generator_env, processes
 
 KEY = "streaming-lakehouse:generators"
 
@@ -129,20 +127,8 @@ def test_no_preload_without_refunds_and_disputes(stack_config, enabled):
 
 
 @pulumi.runtime.test
-def test_the_component_runs_one_container_per_process(mocks, stack_config):
-    settings = stack_config({"namePrefix": "lh-unit"})
-    foundation = Foundation("foundation", FoundationArgs(settings))
-    kafka = KafkaBroker("kafka", KafkaBrokerArgs(settings, foundation.network_name, foundation.base_image_ref))
-    generators = Generators(
-        "generators",
-        GeneratorsArgs(
-            settings,
-            foundation.network_name,
-            foundation.base_image_ref,
-            kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
-            topics=list(kafka.topics.values()),
-        ),
-    )
+def test_the_component_runs_one_container_per_process(mocks, program):
+    generators = program({"namePrefix": "lh-unit"})["generators"]
     assert list(generators.containers) == ["payments", "payment_subscriptions"]
 
     def check(_):

@@ -27,8 +27,13 @@ DATA_DIR = "/var/lib/kafka/data"
 
 def cluster_id(project: str, stack: str) -> str:
     """A KRaft cluster id (base64 of a UUID) that is stable for a stack and distinct between stacks."""
-    raw = uuid.uuid5(uuid.NAMESPACE_URL, f"streaming-lakehouse/{project}/{stack}").bytes
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    name = f"streaming-lakehouse/{project}/{stack}"
+    while True:
+        text = base64.urlsafe_b64encode(uuid.uuid5(uuid.NAMESPACE_URL, name).bytes).decode().rstrip("=")
+        # One id in 32 starts with '-', which kafka-storage reads as an option; Kafka's own generator skips those.
+        if not text.startswith("-"):
+            return text
+        name += "/"
 
 
 class KafkaBrokerArgs(ServiceArgs):

@@ -31,7 +31,7 @@ class Foundation(pulumi.ComponentResource):
         )
         self.base_image = BaseImage(
             f"{name}-base-image",
-            BaseImageArgs(labels=s.labels("base-image"), suite=s.base_image.suite, ca_dir=s.base_image.ca_dir),
+            BaseImageArgs(labels=s.image_labels(), suite=s.base_image.suite, ca_dir=s.base_image.ca_dir),
             child,
         )
         self.network_name = self.network.name

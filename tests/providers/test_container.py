@@ -33,7 +33,10 @@ def _props(name, image, labels, network=None, **overrides):
             "interval": "1s",
             "timeout": "2s",
             "retries": 3.0,
+            "start_period": "60s",
+            "start_interval": "500ms",
         },
+        "memory": 64.0,
         "wait": True,
         "wait_timeout": 30.0,
         "must_run": True,
@@ -43,18 +46,22 @@ def _props(name, image, labels, network=None, **overrides):
 
 def test_create_waits_until_healthy_and_applies_every_setting(dc, name, labels, tiny_image, network):
     p = ContainerProvider()
-    props = _props(name, tiny_image, labels, network, memory=64.0, secret_envs={"TOKEN": "s3cret"})
+    props = _props(name, tiny_image, labels, network, secret_envs={"TOKEN": "s3cret"})
     created = p.create(props)
     try:
         attrs = dc.api.inspect_container(created.id)
         assert attrs["State"]["Health"]["Status"] == "healthy"  # create returned only once healthy
         assert attrs["Name"] == f"/{name}"
-        assert attrs["Config"]["Labels"] == labels
+        # Ours are all there; the image may add its own (a container inherits its image's labels).
+        assert labels.items() <= attrs["Config"]["Labels"].items()
         assert "READY_AFTER=2" in attrs["Config"]["Env"]
         assert "TOKEN=s3cret" in attrs["Config"]["Env"]
         assert attrs["HostConfig"]["PortBindings"]["8080/tcp"][0]["HostIp"] == "127.0.0.1"
         assert attrs["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
         assert attrs["HostConfig"]["Memory"] == 64 * 1024 * 1024
+        # Quick probes while starting, rare ones after: what keeps an idle stack cheap.
+        assert attrs["Config"]["Healthcheck"]["StartInterval"] == 500_000_000
+        assert attrs["Config"]["Healthcheck"]["Interval"] == 1_000_000_000
         assert attrs["NetworkSettings"]["Networks"][network]["Aliases"][:1] == ["svc"]
         assert created.outs["running"] is True
     finally:

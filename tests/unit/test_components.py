@@ -199,3 +199,17 @@ def test_a_rate_change_touches_only_the_generators_that_use_it(stack_config):
     assert render("payment_charges", before) == render("payment_charges", after)
     assert render("payment_subscriptions", before) != render("payment_subscriptions", after)
     assert "lt (integer 0 10000) 2500" in render("payment_subscriptions", after)  # 0.25 of 10,000
+
+
+@pulumi.runtime.test
+def test_images_carry_no_stack_label_since_every_stack_shares_them(mocks, stack_config):
+    """Images are a build cache shared by stacks (and by the tests): a label of one stack on them would be
+    inherited by every other stack's containers."""
+    foundation, kafka = _stack(stack_config({}))
+
+    def check(_):
+        for name in ("foundation-base-image", "kafka-image"):
+            labels = mocks.resources[name].inputs["labels"]
+            assert labels == {"com.pulumi.project": "streaming-lakehouse"}, (name, labels)
+
+    return pulumi.Output.all(foundation.base_image_ref, kafka.image.image_ref).apply(check)

@@ -64,7 +64,7 @@ class IcebergCatalog(pulumi.ComponentResource):
                 volumes=[ContainerVolume(container_path="/var/lib/postgresql/data", volume_name=db_data.name)],
                 networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[DB_HOST])],
                 memory=c.postgres_memory_mb,
-                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"], interval="2s", retries=15),
+                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"]),
             ),
             child,
         )
@@ -94,7 +94,7 @@ class IcebergCatalog(pulumi.ComponentResource):
                 ports=[ContainerPort(internal=REST_PORT, external=c.port, ip=s.bind_address)],
                 networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[CATALOG_HOST])],
                 memory=c.memory_mb,
-                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"], interval="2s", retries=60),
+                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"]),
                 wait_timeout=240,
             ),
             pulumi.ResourceOptions(parent=self, depends_on=[self.database]),

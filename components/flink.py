@@ -93,9 +93,7 @@ class FlinkCluster(pulumi.ComponentResource):
                     networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[role])],
                     # The container limit leaves headroom over Flink's own process budget.
                     memory=memory_mb + 256,
-                    healthcheck=Healthcheck(
-                        tests=["CMD", "/opt/flink/bin/healthcheck"], interval="3s", timeout="10s", retries=5
-                    ),
+                    healthcheck=Healthcheck(tests=["CMD", "/opt/flink/bin/healthcheck"]),
                     wait_timeout=240,
                 ),
                 opts,

@@ -73,7 +73,7 @@ class ObjectStore(pulumi.ComponentResource):
                 volumes=[ContainerVolume(container_path=DATA_DIR, volume_name=self.data.name)],
                 networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[INTERNAL_HOST])],
                 memory=m.memory_mb,
-                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"], interval="2s", retries=10),
+                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"]),
             ),
             child,
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 import docker
 import docker.errors
+from docker.utils.build import exclude_paths
 
 from providers.errors import DockerUnavailableError
 
@@ -61,6 +62,30 @@ def digest_tree(path: str) -> str:
             h.update(rel.encode() + b"\0" + (b"x" if os.access(full, os.X_OK) else b"-"))
             with open(full, "rb") as f:
                 h.update(hashlib.sha256(f.read()).digest())
+    return h.hexdigest()
+
+
+def context_files(path: str, dockerfile: str = "Dockerfile") -> list[str]:
+    """The files `docker build` sends for the context at `path`, relative to it: all but those its
+    `.dockerignore` excludes, matched by docker-py's own matcher (the one `api.build` uses)."""
+    patterns: list[str] = []
+    ignore = os.path.join(path, ".dockerignore")
+    if os.path.exists(ignore):
+        with open(ignore) as f:
+            patterns = [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
+    included = exclude_paths(path, patterns, dockerfile=dockerfile)
+    return sorted(p for p in included if os.path.isfile(os.path.join(path, p)))
+
+
+def digest_context(path: str, dockerfile: str = "Dockerfile") -> str:
+    """sha256 over what Docker builds from the context: each sent file's relative path, executable bit and
+    content. A file `.dockerignore` leaves out (a README) does not change it."""
+    h = hashlib.sha256()
+    for rel in context_files(path, dockerfile):
+        full = os.path.join(path, rel)
+        h.update(rel.encode() + b"\0" + (b"x" if os.access(full, os.X_OK) else b"-"))
+        with open(full, "rb") as f:
+            h.update(hashlib.sha256(f.read()).digest())
     return h.hexdigest()
 
 

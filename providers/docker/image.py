@@ -1,8 +1,9 @@
 """`Image`: a project image built from a context in this repository (official provider: docker.Image).
 
-The tag is a digest of the context's files, the Dockerfile, the build args and the target, so a
-changed context yields a new tag and the containers using it are replaced; an unchanged one is never
-rebuilt. Images are kept on delete: they are a build cache shared by stacks, pruned by `make clean-images`.
+The tag is a digest of what Docker builds (the context's files less those its `.dockerignore` excludes,
+the Dockerfile, the build args and the target), so a changed context yields a new tag and the containers
+using it are replaced; an unchanged one, or one whose only change is an ignored file such as its README,
+is never rebuilt. Images are kept on delete: they are a build cache shared by stacks, pruned by `make clean-images`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from providers.docker._client import build_log_error, client, digest_tree, digest_values, project_root
+from providers.docker._client import build_log_error, client, digest_context, digest_values, project_root
 from providers.docker._props import to_props
 from providers.errors import ImageBuildError
 
@@ -104,5 +105,6 @@ class Image(Resource, module="docker", name="Image"):
 
     def __init__(self, resource_name: str, args: ImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = to_props(args)
-        props["context_digest"] = digest_tree(os.path.join(project_root(), args.build.context))
+        context = os.path.join(project_root(), args.build.context)
+        props["context_digest"] = digest_context(context, args.build.dockerfile)
         super().__init__(ImageProvider(), resource_name, {**props, "image_ref": None, "image_id": None}, opts)

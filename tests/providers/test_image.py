@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from providers.docker import base_image as base_image_mod
-from providers.docker._client import digest_tree
+from providers.docker._client import digest_context, project_root
 from providers.docker.image import ImageProvider, image_tag
 from providers.errors import ImageBuildError
 
@@ -21,7 +21,7 @@ def _image_props(context: str, **build: object) -> dict:
         "image_name": "lakehouse-provider-test",
         "build": {"context": context, "dockerfile": "Dockerfile", **build},
         "labels": {"com.pulumi.project": PROJECT},
-        "context_digest": digest_tree(context),
+        "context_digest": digest_context(context),
     }
 
 
@@ -51,6 +51,24 @@ def test_image_tag_follows_the_content_and_build_args(tmp_path, base_image):
     assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": "other"})) != first
     (ctx / "service.sh").write_text((ctx / "service.sh").read_text() + "# changed\n")
     assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": base_image})) != first
+
+
+@pytest.mark.parametrize("service", sorted(os.listdir(os.path.join(project_root(), "images"))))
+def test_a_readme_edit_leaves_the_image_alone_and_a_dockerfile_edit_rebuilds_it(tmp_path, service):
+    """Image identity is what Docker builds: the files .dockerignore keeps out do not count."""
+    ctx = tmp_path / service
+    shutil.copytree(os.path.join(project_root(), "images", service), ctx)
+    props = _image_props(str(ctx), args={"BASE_IMAGE": "lakehouse-base:x"})
+    before = image_tag(props)
+    readmes = sorted(ctx.rglob("README*"))
+    assert readmes, f"images/{service} has no README"
+    for readme in readmes:
+        readme.write_text(readme.read_text() + "\nOne more line of documentation.\n")
+    assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": "lakehouse-base:x"})) == before
+
+    dockerfile = ctx / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "# a change Docker sees\n")
+    assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": "lakehouse-base:x"})) != before
 
 
 def test_image_builds_once_then_reuses_and_rebuilds_on_change(dc, tmp_path, base_image):

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pulumi
-import requests
 from minio import Minio
 from minio.error import MinioException
 from pulumi.dynamic import (
@@ -32,11 +31,15 @@ from pulumi.dynamic import (
 from providers.docker._props import to_props
 from providers.errors import FlinkSqlError
 from providers.flink.gateway import session
+from providers.flink.rest import FlinkRest
 
 # States in which the job is alive or Flink itself is bringing it back (after a TaskManager loss, say).
 ALIVE = frozenset({"INITIALIZING", "CREATED", "RUNNING", "RESTARTING"})
-START_TIMEOUT_S = 240
+START_TIMEOUT_S = 300
+# A savepoint of a job that is behind (a loaded machine, a backlog after downtime) takes a while; it is
+# tried this many times before the job is cancelled and left to resume from its newest checkpoint.
 SAVEPOINT_TIMEOUT_S = 300
+SAVEPOINT_ATTEMPTS = 3
 
 
 @dataclass
@@ -86,12 +89,8 @@ def latest_restore_point(props: dict[str, Any]) -> str | None:
     return f"s3://{st['bucket']}/{newest[1]}" if newest else None
 
 
-def _rest(props: dict[str, Any], method: str, path: str, body: dict[str, Any] | None = None) -> requests.Response:
-    url = f"{props['rest_url'].rstrip('/')}{path}"
-    try:
-        return requests.request(method, url, json=body, timeout=30)
-    except requests.RequestException as exc:
-        raise FlinkSqlError(f"Flink JobManager at {props['rest_url']} does not answer: {exc}") from exc
+def _rest(props: dict[str, Any]) -> FlinkRest:
+    return FlinkRest(props["rest_url"], "Flink JobManager")
 
 
 def job_state(props: dict[str, Any], job_id: str | None) -> str:
@@ -99,18 +98,18 @@ def job_state(props: dict[str, Any], job_id: str | None) -> str:
     if not job_id:
         return "MISSING"
     try:
-        response = _rest(props, "GET", f"/jobs/{job_id}")
+        response = _rest(props).request("GET", f"/jobs/{job_id}", ok_statuses=(404,))
     except FlinkSqlError:
         return "UNREACHABLE"
     if response.status_code == 404:
         return "MISSING"
-    response.raise_for_status()
     return str(response.json()["state"])
 
 
 def _root_cause(props: dict[str, Any], job_id: str) -> str:
-    response = _rest(props, "GET", f"/jobs/{job_id}/exceptions")
-    if not response.ok:
+    try:
+        response = _rest(props).request("GET", f"/jobs/{job_id}/exceptions")
+    except FlinkSqlError:
         return "no exception recorded"
     history = response.json().get("exceptionHistory", {}).get("entries", [])
     text = history[0].get("stacktrace", "") if history else response.json().get("root-exception", "") or ""
@@ -122,8 +121,9 @@ def _wait_running(props: dict[str, Any], job_id: str) -> None:
     """Until every task of the job runs; a job that fails or keeps restarting is an error with Flink's cause."""
     deadline = time.monotonic() + START_TIMEOUT_S
     state = "?"
+    rest = _rest(props)
     while time.monotonic() < deadline:
-        job = _rest(props, "GET", f"/jobs/{job_id}").json()
+        job = rest.json("GET", f"/jobs/{job_id}")
         state = job.get("state", "?")
         if state == "RUNNING" and all(v.get("status") == "RUNNING" for v in job.get("vertices", [])):
             return
@@ -134,15 +134,17 @@ def _wait_running(props: dict[str, Any], job_id: str) -> None:
 
 
 def stop_with_savepoint(props: dict[str, Any], job_id: str) -> str:
-    """Stop the job after a savepoint in its savepoint directory; return the savepoint's location."""
+    """Stop the job after a savepoint in its savepoint directory; return the savepoint's location.
+
+    Raises `FlinkSqlError` when Flink refuses or fails the savepoint, or it takes over `SAVEPOINT_TIMEOUT_S`.
+    """
     _, savepoints = _dirs(props)
-    response = _rest(props, "POST", f"/jobs/{job_id}/stop", {"targetDirectory": savepoints, "drain": False})
-    if not response.ok:
-        raise FlinkSqlError(f"stopping job {job_id} with a savepoint: {response.status_code} {response.text[:500]}")
-    request_id = response.json()["request-id"]
+    rest = _rest(props)
+    body = {"targetDirectory": savepoints, "drain": False}
+    request_id = rest.json("POST", f"/jobs/{job_id}/stop", body)["request-id"]
     deadline = time.monotonic() + SAVEPOINT_TIMEOUT_S
     while time.monotonic() < deadline:
-        result = _rest(props, "GET", f"/jobs/{job_id}/savepoints/{request_id}").json()
+        result = rest.json("GET", f"/jobs/{job_id}/savepoints/{request_id}")
         if result.get("status", {}).get("id") == "COMPLETED":
             operation = result.get("operation", {})
             if "location" in operation:
@@ -156,14 +158,24 @@ def stop_with_savepoint(props: dict[str, Any], job_id: str) -> str:
 def _halt(props: dict[str, Any], job_id: str | None) -> str | None:
     """Stop a live job, keeping its state: a savepoint if Flink can take one, else cancel (the last
     checkpoint is retained on cancellation). Returns the savepoint, if one was taken."""
-    if job_state(props, job_id) not in ALIVE or not job_id:
+    if not job_id or job_state(props, job_id) not in ALIVE:
         return None
-    try:
-        return stop_with_savepoint(props, job_id)
-    except FlinkSqlError as exc:
-        pulumi.log.warn(f"{exc}; cancelling the job, it will resume from its last checkpoint")
-        _rest(props, "PATCH", f"/jobs/{job_id}?mode=cancel")
-        return None
+    for attempt in range(1, SAVEPOINT_ATTEMPTS + 1):
+        try:
+            # A savepoint needs every task running: a job still restarting (after a TaskManager loss) or
+            # still starting would refuse it.
+            _wait_running(props, job_id)
+            return stop_with_savepoint(props, job_id)
+        except FlinkSqlError as exc:
+            pulumi.log.warn(f"stop-with-savepoint of {props['name']} ({job_id}), attempt {attempt}: {exc}")
+            if job_state(props, job_id) not in ALIVE:
+                return None
+    pulumi.log.warn(
+        f"no savepoint of {props['name']} after {SAVEPOINT_ATTEMPTS} attempts: cancelling it; "
+        "its next run resumes from its newest retained checkpoint (see its restored_from output)"
+    )
+    _rest(props).request("PATCH", f"/jobs/{job_id}?mode=cancel", ok_statuses=(404,))
+    return None
 
 
 def submit(props: dict[str, Any], restore_from: str | None) -> str:

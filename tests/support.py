@@ -15,13 +15,18 @@ import docker
 import pytest
 
 from providers.docker import base_image as base_image_mod
-from providers.docker._client import LABEL_STACK, client, digest_tree, project_root, remove_labelled
+from providers.docker._client import LABEL_STACK, client, digest_context, digest_tree, project_root, remove_labelled
 from providers.docker.image import ImageProvider
 
 RUN = uuid.uuid4().hex[:8]
 PROJECT = "streaming-lakehouse"
 STACK = f"tests-{RUN}"
 LABELS = {"com.pulumi.project": PROJECT, LABEL_STACK: STACK}
+
+
+def healthcheck(*command: str) -> dict[str, object]:
+    """A container's health check as the stack sets them: quick probes while it starts, rare ones after."""
+    return {"tests": ["CMD", *command], "interval": "30s", "start_period": "240s", "start_interval": "1s"}
 
 
 def free_ports(count: int) -> list[int]:
@@ -69,7 +74,7 @@ def project_image(name: str, base_image: str, **args: str) -> str:
             "image_name": f"lakehouse-{name}",
             "build": {"context": context, "dockerfile": "Dockerfile", "args": {"BASE_IMAGE": base_image, **args}},
             "labels": {"com.pulumi.project": PROJECT},
-            "context_digest": digest_tree(os.path.join(project_root(), context)),
+            "context_digest": digest_context(os.path.join(project_root(), context)),
         }
     )
     return image.outs["image_ref"]

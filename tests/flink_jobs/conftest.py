@@ -8,7 +8,7 @@ import docker
 import pytest
 
 from providers.docker.container import ContainerProvider
-from tests.support import LABELS, RUN, free_port, project_image
+from tests.support import LABELS, RUN, free_port, healthcheck, project_image
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -17,7 +17,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.docker)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def flink_gateway(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
     """The SQL Gateway's URL on this machine."""
     image = project_image("flink", base_image)
@@ -41,7 +41,8 @@ def flink_gateway(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
                     "envs": {"FLINK_JM_PROCESS_MEMORY": "1024m", "FLINK_TM_PROCESS_MEMORY": "1280m"},
                     "ports": ports,
                     "networks_advanced": [{"name": network.name, "aliases": [role]}],
-                    "healthcheck": {"tests": ["CMD", "/opt/flink/bin/healthcheck"], "interval": "2s", "retries": 60},
+                    "memory": 1536 if mode == "taskmanager" else 1280,
+                    "healthcheck": healthcheck("/opt/flink/bin/healthcheck"),
                     "wait_timeout": 240,
                 }
             )

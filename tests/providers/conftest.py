@@ -1,4 +1,8 @@
-"""Fixtures for provider tests: tiny stand-in images and real Kafka and MinIO servers."""
+"""Fixtures for provider tests: tiny stand-in images and real Kafka, MinIO and Iceberg REST servers.
+
+The servers live as long as this package's tests (package scope): they are gone before the stack tests
+start, so no two sets of services compete for the machine's cores.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ import docker
 import pytest
 
 from components.build_env import host_go_env
-from providers.docker._client import LABEL_STACK, digest_tree
+from providers.docker._client import LABEL_STACK, digest_context
 from providers.docker.container import ContainerProvider
 from providers.docker.image import ImageProvider
-from tests.support import PROJECT, RUN, STACK, free_port, project_image
+from tests.support import PROJECT, RUN, STACK, free_port, healthcheck, project_image
 
 TINY_IMAGE_CONTEXT = os.path.join(os.path.dirname(__file__), "tiny_image")
 
@@ -41,12 +45,12 @@ def tiny_image(base_image: str) -> str:
         "image_name": "lakehouse-provider-test",
         "build": {"context": TINY_IMAGE_CONTEXT, "dockerfile": "Dockerfile", "args": {"BASE_IMAGE": base_image}},
         "labels": {"com.pulumi.project": PROJECT},
-        "context_digest": digest_tree(TINY_IMAGE_CONTEXT),
+        "context_digest": digest_context(TINY_IMAGE_CONTEXT),
     }
     return ImageProvider().create(props).outs["image_ref"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
     """A real broker from images/kafka, for the Kafka providers; its host bootstrap address."""
     image_ref = project_image("kafka", base_image)
@@ -60,7 +64,8 @@ def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
             "envs": {"KAFKA_EXTERNAL_PORT": str(port), "KAFKA_HEAP_OPTS": "-Xms256m -Xmx256m"},
             "ports": [{"internal": 9092, "external": port, "ip": "127.0.0.1"}],
             "networks_advanced": [{"name": network.name, "aliases": ["kafka"]}],
-            "healthcheck": {"tests": ["CMD", "/opt/kafka/bin/healthcheck"], "interval": "2s", "timeout": "30s"},
+            "memory": 768,
+            "healthcheck": healthcheck("/opt/kafka/bin/healthcheck"),
             "wait_timeout": 180,
         }
     )
@@ -69,7 +74,7 @@ def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
     network.remove()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def minio_connection(dc: docker.DockerClient, base_image: str) -> Iterator[dict[str, str]]:
     """A real MinIO from images/minio; the provider connection props (root credentials)."""
     image_ref = project_image("minio", base_image, **host_go_env())
@@ -82,7 +87,8 @@ def minio_connection(dc: docker.DockerClient, base_image: str) -> Iterator[dict[
             "labels": {"com.pulumi.project": PROJECT, LABEL_STACK: STACK},
             "envs": {"MINIO_ROOT_USER": "test-admin", "MINIO_ROOT_PASSWORD": password},
             "ports": [{"internal": 9000, "external": port, "ip": "127.0.0.1"}],
-            "healthcheck": {"tests": ["CMD", "/usr/local/bin/healthcheck"], "interval": "1s", "retries": 30},
+            "memory": 512,
+            "healthcheck": healthcheck("/usr/local/bin/healthcheck"),
             "wait_timeout": 120,
         }
     )
@@ -90,7 +96,7 @@ def minio_connection(dc: docker.DockerClient, base_image: str) -> Iterator[dict[
     ContainerProvider().delete(server.id, server.outs)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def iceberg_catalog(dc: docker.DockerClient, base_image: str) -> Iterator[dict[str, str]]:
     """A real Iceberg REST catalog (images/nessie, in-memory version store) on a MinIO of its own;
     the providers' connection props (`catalog_uri`, `warehouse`)."""
@@ -107,7 +113,8 @@ def iceberg_catalog(dc: docker.DockerClient, base_image: str) -> Iterator[dict[s
                     "labels": labels,
                     "envs": {"MINIO_ROOT_USER": "test-admin", "MINIO_ROOT_PASSWORD": password},
                     "networks_advanced": [{"name": network.name, "aliases": ["minio"]}],
-                    "healthcheck": {"tests": ["CMD", "/usr/local/bin/healthcheck"], "interval": "1s", "retries": 30},
+                    "memory": 512,
+                    "healthcheck": healthcheck("/usr/local/bin/healthcheck"),
                     "wait_timeout": 120,
                 }
             )
@@ -129,7 +136,8 @@ def iceberg_catalog(dc: docker.DockerClient, base_image: str) -> Iterator[dict[s
                     },
                     "ports": [{"internal": 19120, "external": port, "ip": "127.0.0.1"}],
                     "networks_advanced": [{"name": network.name, "aliases": ["nessie"]}],
-                    "healthcheck": {"tests": ["CMD", "/usr/local/bin/healthcheck"], "interval": "2s", "retries": 60},
+                    "memory": 1024,
+                    "healthcheck": healthcheck("/usr/local/bin/healthcheck"),
                     "wait_timeout": 180,
                 }
             )

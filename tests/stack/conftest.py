@@ -3,6 +3,10 @@
 Each stack gets its own local backend, name prefix (so its own network, containers and volumes) and
 free host ports, so a dev stack running on the same machine, or brought back by Docker's restart
 policy, never collides with it. Whatever happens, the stack is destroyed and removed at the end.
+
+The modules of this package share one full stack (`shared_stack`, generators on): a 2-core machine runs
+one stack of tests at a time beside the dev stack, and a full `up` is paid once. Tests marked
+`destroys_stack` run after all others.
 """
 
 from __future__ import annotations
@@ -22,11 +26,19 @@ from tests.support import free_ports
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "destroys_stack: destroys the shared stack, so runs after every other test")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/stack/" in str(item.fspath):
-            item.add_marker(pytest.mark.docker)
-            item.add_marker(pytest.mark.stack)
+    here = [i for i, item in enumerate(items) if "tests/stack/" in str(item.fspath)]
+    for i in here:
+        items[i].add_marker(pytest.mark.docker)
+        items[i].add_marker(pytest.mark.stack)
+    # Within this package only (its fixtures must not end before the destroying test), and stable.
+    ordered = sorted((items[i] for i in here), key=lambda item: item.get_closest_marker("destroys_stack") is not None)
+    for i, item in zip(here, ordered, strict=True):
+        items[i] = item
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -116,6 +128,22 @@ def throwaway_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
             s.destroy()
         except auto.CommandError:
             remove_labelled(s.name)  # the test already failed; leave nothing behind regardless
+            raise
+        finally:
+            s.stack.workspace.remove_stack(s.name, force=True)
+
+
+@pytest.fixture(scope="package")
+def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ThrowawayStack, auto.UpResult]]:
+    """One full stack with the generators on, brought up once for every module here; the first `up`'s result."""
+    s = ThrowawayStack(tmp_path_factory.mktemp("shared"), {})
+    try:
+        yield s, s.up()
+    finally:
+        try:
+            s.destroy()  # a no-op when the destroying test already did it
+        except auto.CommandError:
+            remove_labelled(s.name)
             raise
         finally:
             s.stack.workspace.remove_stack(s.name, force=True)

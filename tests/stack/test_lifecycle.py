@@ -66,12 +66,9 @@ def test_bad_config_fails_at_preview_naming_the_key(throwaway_stack):
     assert _labelled(s.name) == {"containers": [], "networks": [], "volumes": []}
 
 
-def test_up_refresh_and_destroy_cycle(throwaway_stack):
-    s = throwaway_stack({})
+def test_up_brings_every_service_up_healthy_with_its_endpoints(shared_stack):
+    s, result = shared_stack
     port = s.config["kafka"]["hostPort"]
-
-    # up: services healthy, endpoints exported
-    result = s.up()
     bootstrap = result.outputs["kafka_bootstrap_servers"].value
     assert bootstrap == f"127.0.0.1:{port}"
     assert sorted(_broker_answers(bootstrap)) == [
@@ -87,8 +84,11 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
     assert gateway["productName"] == "Apache Flink"
     for topic in ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions"):
         assert _keyed_events(bootstrap, topic, enough=3) > 0, f"the {topic} generator produces, keyed by event id"
-    owned = _labelled(s.name)
-    assert owned == {
+    assert _labelled(s.name) == _owned(s)
+
+
+def _owned(s) -> dict[str, list[str]]:
+    return {
         "containers": [
             f"{s.prefix}-catalog-db",
             f"{s.prefix}-flink-jobmanager",
@@ -104,23 +104,29 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
         "volumes": [f"{s.prefix}-catalog-db-data", f"{s.prefix}-kafka-data", f"{s.prefix}-minio-data"],
     }
 
-    # a second up changes nothing
+
+def test_a_second_up_changes_nothing_and_a_rate_change_replaces_one_generator(shared_stack):
+    s, _ = shared_stack
     again = s.up()
     assert set(again.summary.resource_changes) == {"same"}, again.summary.resource_changes
 
-    # a generator's rate change replaces that generator's container only
     key = "streaming-lakehouse:generators.payment_refunds.interval"
     s.stack.set_config(key, auto.ConfigValue("1s"), path=True)
-    events: list[auto.EngineEvent] = []
-    preview = s.stack.preview(on_event=events.append)
+    try:
+        events: list[auto.EngineEvent] = []
+        preview = s.stack.preview(on_event=events.append)
+    finally:
+        s.stack.remove_config(key, path=True)
     steps = [e.resource_pre_event.metadata for e in events if e.resource_pre_event]
     resources = [m for m in steps if not m.type.startswith("pulumi:providers:")]  # not the default provider
     changed = {(m.urn.rsplit("::", 1)[-1], m.op) for m in resources if m.op != auto.OpType.SAME}
     assert {name for name, _ in changed} == {"generators-payments"}, (changed, preview.change_summary)
     assert auto.OpType.UPDATE not in {op for _, op in changed}, changed  # a new container, not an update
-    s.stack.remove_config(key, path=True)
 
-    # a container removed behind Pulumi's back: refresh sees it gone, the next up recreates it
+
+def test_a_container_removed_behind_pulumis_back_is_seen_and_recreated(shared_stack):
+    s, result = shared_stack
+    bootstrap = result.outputs["kafka_bootstrap_servers"].value
     client().containers.get(f"{s.prefix}-kafka").remove(force=True)
     refreshed = s.refresh()
     assert refreshed.summary.resource_changes.get("delete") == 1, refreshed.summary.resource_changes
@@ -128,8 +134,11 @@ def test_up_refresh_and_destroy_cycle(throwaway_stack):
     assert preview.change_summary.get(auto.OpType.CREATE) == 1, preview.change_summary
     s.up()
     _broker_answers(bootstrap)
-    assert _labelled(s.name) == owned
+    assert _labelled(s.name) == _owned(s)
 
-    # destroy leaves nothing with the stack's labels
+
+@pytest.mark.destroys_stack
+def test_destroy_leaves_nothing_with_the_stacks_labels(shared_stack):
+    s, _ = shared_stack
     s.destroy()
     assert _labelled(s.name) == {"containers": [], "networks": [], "volumes": []}

@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-unit lint format lock generators-logs flink-sql bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-unit lint format lock generators-logs flink-sql idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -81,6 +81,10 @@ generators-burst: stack ## benchmark burst: BURST (default 100000) events per ty
 
 flink-sql: stack ## the Flink SQL client on the Iceberg tables (SQL="..." runs statements and exits)
 	$(VENV)/bin/python tools/flink_sql.py --stack $(STACK) $(if $(SQL),-e "$(SQL)")
+
+IDLE_WINDOW ?= 60
+idle-cost: stack ## CPU the running stack takes at its event rates, over IDLE_WINDOW seconds (default 60)
+	$(VENV)/bin/python tools/idle_cost.py --stack $(STACK) --seconds $(IDLE_WINDOW)
 
 bench: stack ## end-to-end throughput of the validation job on the running stack (EVENTS=200000)
 	$(VENV)/bin/python bench/pipeline.py --stack $(STACK) $(if $(EVENTS),--events $(EVENTS))

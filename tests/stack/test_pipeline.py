@@ -48,10 +48,15 @@ def landed(pipeline, sender, lake):
     return lambda: landed_once_caught_up(lake, outputs["kafka_bootstrap_servers"].value, group_id, sender.keys())
 
 
+def _jobs(rest: str) -> list[dict]:
+    return requests.get(f"{rest}/jobs/overview", timeout=30).json()["jobs"]
+
+
 def test_every_event_lands_once_in_its_table_with_its_reason(pipeline, sender, landed):
     rest = pipeline[1]["flink_ui_url"].value
-    jobs = requests.get(f"{rest}/jobs/overview", timeout=10).json()["jobs"]
-    running = [j for j in jobs if j["state"] == "RUNNING"]
+    deadline = time.monotonic() + 300  # an earlier test took Kafka away: the job may still be restarting
+    while not (running := [j for j in _jobs(rest) if j["state"] == "RUNNING"]) and time.monotonic() < deadline:
+        time.sleep(2)
     assert [j["name"] for j in running] == ["payments-validation"], "one job runs all four streams"
     job = requests.get(f"{rest}/jobs/{running[0]['jid']}", timeout=10).json()
     vertices = " ".join(v["name"] for v in job["vertices"])

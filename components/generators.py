@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from components.build_env import host_go_env
 from components.config import GeneratorSettings, StackSettings
 from components.service import ServiceArgs, service_image
 from jr_templates.render import render
@@ -68,7 +67,7 @@ class Generators(pulumi.ComponentResource):
         if not processes(s):  # all switched off: no JR image to build either
             self.register_outputs({"generators": []})
             return
-        self.image = service_image(name, "jr", s, args.base_image_ref, child, build_args=host_go_env())
+        self.image = service_image(name, "jr", s, args.base_image_ref, child)
         after_topics = pulumi.ResourceOptions(parent=self, depends_on=args.topics)
         self.containers = {
             process: Container(

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.build_env import host_go_env
 from components.service import ServiceArgs, data_volume, service_image
 from providers.docker import (
     Container,
@@ -55,7 +54,7 @@ class ObjectStore(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         root_password = m.root_password or RandomPassword(f"{name}-root-password", length=32, opts=child).result
-        self.image = service_image(name, "minio", s, args.base_image_ref, child, build_args=host_go_env())
+        self.image = service_image(name, "minio", s, args.base_image_ref, child)
         self.data = data_volume(name, "minio", s, child)
         self.container = Container(
             f"{name}-server",

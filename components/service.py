@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.build_env import host_go_env
 from components.config import StackSettings
 from providers.docker import DockerBuild, Image, ImageArgs, Volume, VolumeArgs
 
@@ -20,19 +21,29 @@ class ServiceArgs:
     base_image_ref: pulumi.Input[str]
 
 
+# Images built from Go sources take this machine's Go client settings (see build_env.py).
+_GO_BUILDS = frozenset({"minio", "jr"})
+
+
+def image_build_args(service: str) -> dict[str, str]:
+    """The build args of images/<service> besides BASE_IMAGE, as every stack (and the tests) build it."""
+    return host_go_env() if service in _GO_BUILDS else {}
+
+
 def service_image(
     name: str,
     service: str,
     settings: StackSettings,
     base_image_ref: pulumi.Input[str],
     opts: pulumi.ResourceOptions,
-    build_args: dict[str, pulumi.Input[str]] | None = None,
 ) -> Image:
     return Image(
         f"{name}-image",
         ImageArgs(
             image_name=f"lakehouse-{service}",
-            build=DockerBuild(context=f"images/{service}", args={"BASE_IMAGE": base_image_ref, **(build_args or {})}),
+            build=DockerBuild(
+                context=f"images/{service}", args={"BASE_IMAGE": base_image_ref, **image_build_args(service)}
+            ),
             labels=settings.image_labels(),
         ),
         opts,

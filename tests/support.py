@@ -10,10 +10,12 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import docker
 import pytest
 
+from components.service import image_build_args
 from providers.docker import base_image as base_image_mod
 from providers.docker._client import LABEL_STACK, client, digest_context, digest_tree, project_root, remove_labelled
 from providers.docker.image import ImageProvider
@@ -66,15 +68,31 @@ def base_image(dc: docker.DockerClient) -> str:
     return base_image_mod.BaseImageProvider().create(props).outs["image_ref"]
 
 
-def project_image(name: str, base_image: str, **args: str) -> str:
-    """Build (or reuse) one of the project's images/<name> as the stack would."""
+IMAGES = sorted(os.listdir(os.path.join(project_root(), "images")))  # every images/<name> a stack builds
+
+
+def project_image(name: str, base_image: str) -> str:
+    """Build (or reuse) images/<name> exactly as a stack builds it: same build args, so the same tag."""
     context = f"images/{name}"
     image = ImageProvider().create(
         {
             "image_name": f"lakehouse-{name}",
-            "build": {"context": context, "dockerfile": "Dockerfile", "args": {"BASE_IMAGE": base_image, **args}},
+            "build": {
+                "context": context,
+                "dockerfile": "Dockerfile",
+                "args": {"BASE_IMAGE": base_image, **image_build_args(name)},
+            },
             "labels": {"com.pulumi.project": PROJECT},
             "context_digest": digest_context(os.path.join(project_root(), context)),
         }
     )
     return image.outs["image_ref"]
+
+
+@pytest.fixture(scope="session")
+def project_images(base_image: str) -> dict[str, str]:
+    """Every project image by name, built side by side on first use: on a machine that has none, the Go
+    builds (CPU) overlap the Maven and apt ones (downloads) instead of running one after another."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {name: pool.submit(project_image, name, base_image) for name in IMAGES}
+    return {name: future.result() for name, future in futures.items()}

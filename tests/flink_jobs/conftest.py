@@ -8,7 +8,7 @@ import docker
 import pytest
 
 from providers.docker.container import ContainerProvider
-from tests.support import LABELS, RUN, free_port, healthcheck, project_image
+from tests.support import LABELS, RUN, free_port, healthcheck
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -18,9 +18,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="package")
-def flink_gateway(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
+def flink_gateway(dc: docker.DockerClient, project_images: dict[str, str]) -> Iterator[str]:
     """The SQL Gateway's URL on this machine."""
-    image = project_image("flink", base_image)
+    image = project_images["flink"]
     network = dc.networks.create(f"lhtest-{RUN}-flink-net", labels=LABELS)
     port = free_port()
     provider = ContainerProvider()

@@ -13,11 +13,10 @@ from collections.abc import Iterator
 import docker
 import pytest
 
-from components.build_env import host_go_env
 from providers.docker._client import LABEL_STACK, digest_context
 from providers.docker.container import ContainerProvider
 from providers.docker.image import ImageProvider
-from tests.support import PROJECT, RUN, STACK, free_port, healthcheck, project_image
+from tests.support import PROJECT, RUN, STACK, free_port, healthcheck
 
 TINY_IMAGE_CONTEXT = os.path.join(os.path.dirname(__file__), "tiny_image")
 
@@ -51,9 +50,9 @@ def tiny_image(base_image: str) -> str:
 
 
 @pytest.fixture(scope="package")
-def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
+def kafka_bootstrap(dc: docker.DockerClient, project_images: dict[str, str]) -> Iterator[str]:
     """A real broker from images/kafka, for the Kafka providers; its host bootstrap address."""
-    image_ref = project_image("kafka", base_image)
+    image_ref = project_images["kafka"]
     network = dc.networks.create(f"lhtest-{RUN}-kafka-net", labels={LABEL_STACK: STACK})
     port = free_port()
     broker = ContainerProvider().create(
@@ -75,9 +74,9 @@ def kafka_bootstrap(dc: docker.DockerClient, base_image: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="package")
-def minio_connection(dc: docker.DockerClient, base_image: str) -> Iterator[dict[str, str]]:
+def minio_connection(dc: docker.DockerClient, project_images: dict[str, str]) -> Iterator[dict[str, str]]:
     """A real MinIO from images/minio; the provider connection props (root credentials)."""
-    image_ref = project_image("minio", base_image, **host_go_env())
+    image_ref = project_images["minio"]
     port = free_port()
     password = uuid.uuid4().hex
     server = ContainerProvider().create(
@@ -97,7 +96,7 @@ def minio_connection(dc: docker.DockerClient, base_image: str) -> Iterator[dict[
 
 
 @pytest.fixture(scope="package")
-def iceberg_catalog(dc: docker.DockerClient, base_image: str) -> Iterator[dict[str, str]]:
+def iceberg_catalog(dc: docker.DockerClient, project_images: dict[str, str]) -> Iterator[dict[str, str]]:
     """A real Iceberg REST catalog (images/nessie, in-memory version store) on a MinIO of its own;
     the providers' connection props (`catalog_uri`, `warehouse`)."""
     network = dc.networks.create(f"lhtest-{RUN}-iceberg-net", labels={LABEL_STACK: STACK})
@@ -109,7 +108,7 @@ def iceberg_catalog(dc: docker.DockerClient, base_image: str) -> Iterator[dict[s
             ContainerProvider().create(
                 {
                     "name": f"lhtest-{RUN}-iceberg-minio",
-                    "image": project_image("minio", base_image, **host_go_env()),
+                    "image": project_images["minio"],
                     "labels": labels,
                     "envs": {"MINIO_ROOT_USER": "test-admin", "MINIO_ROOT_PASSWORD": password},
                     "networks_advanced": [{"name": network.name, "aliases": ["minio"]}],
@@ -126,7 +125,7 @@ def iceberg_catalog(dc: docker.DockerClient, base_image: str) -> Iterator[dict[s
             ContainerProvider().create(
                 {
                     "name": f"lhtest-{RUN}-nessie",
-                    "image": project_image("nessie", base_image),
+                    "image": project_images["nessie"],
                     "labels": labels,
                     "envs": {
                         "NESSIE_VERSION_STORE_TYPE": "IN_MEMORY",

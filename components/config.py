@@ -35,7 +35,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from flink_jobs.render import ValidationSettings
-from jr_templates.render import DEFAULT_RATES
+from payments.events import EVENT_TYPES, TOPICS
+from payments.problems import DEFAULT_RATES
 
 NAMESPACE = "streaming-lakehouse"
 
@@ -145,18 +146,7 @@ class TopicConfig(_Section):
     ] = {}
 
 
-# The seed's four event streams; a stack can tune each and add its own.
-DEFAULT_TOPICS = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
-# One generator per event type, at the seed's intervals.
-GENERATOR_DEFAULTS = {
-    "payment_charges": "500ms",
-    "payment_refunds": "2s",
-    "payment_disputes": "5s",
-    "payment_subscriptions": "3s",
-}
-# Refunds and disputes reference charges that were emitted, so they need the charges generator.
-NEEDS_CHARGES = ("payment_refunds", "payment_disputes")
 
 
 class MinioConfig(_Section):
@@ -224,22 +214,23 @@ class _Generators(_Section):
     unknown: ClassVar[str] = "no generator for {names}"
 
     @model_validator(mode="after")
-    def _charges_for_references(self) -> _Generators:
-        charges = "payment_charges"
-        for event_type in NEEDS_CHARGES:
-            if getattr(self, event_type).enabled and not getattr(self, charges).enabled:
-                raise _rule(
-                    f"{event_type}.enabled",
-                    f": {event_type} references emitted charges, so it needs generators.{charges}.enabled: true"
-                    " (or set this one to false too)",
-                )
+    def _referenced_types_generated(self) -> _Generators:
+        # A type that refers to emitted events of another (refunds to charges) needs that one's generator.
+        for event in EVENT_TYPES:
+            for target in event.references:
+                if getattr(self, event.name).enabled and not getattr(self, target.name).enabled:
+                    raise _rule(
+                        f"{event.name}.enabled",
+                        f": {event.name} references emitted {target.entity}s, so it needs"
+                        f" generators.{target.name}.enabled: true (or set this one to false too)",
+                    )
         return self
 
 
 Generators = create_model(
     "Generators",
     __base__=_Generators,
-    **{name: (GeneratorConfig, Field(default_factory=GeneratorConfig, alias=name)) for name in GENERATOR_DEFAULTS},
+    **{e.name: (GeneratorConfig, Field(default_factory=GeneratorConfig, alias=e.name)) for e in EVENT_TYPES},
 )
 # `problemRates`: each template problem's rate by its camelCase name (nullVariation for NULL_VARIATION).
 ProblemRates = create_model(
@@ -256,6 +247,7 @@ class StackConfig(_Section):
     bind_address: Annotated[IPvAnyAddress, Form("an IP address such as 127.0.0.1")]
     base_image: BaseImageSettings = Field(default_factory=BaseImageSettings)
     kafka: KafkaConfig = Field(default_factory=KafkaConfig)
+    # Every event type's topic, with its settings from here if any; and any other topic named here.
     topics: Annotated[dict[TopicName, TopicConfig], Form("a mapping of topic name to settings")] = {}
     minio: MinioConfig = Field(default_factory=MinioConfig)
     catalog: CatalogSettings = Field(default_factory=CatalogSettings)
@@ -422,13 +414,13 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
             t.replication_factor,
             {**DEFAULT_TOPIC_CONFIG, **{k: str(v) for k, v in t.config.items()}},
         )
-        for name in [*DEFAULT_TOPICS, *sorted(set(c.topics) - set(DEFAULT_TOPICS))]
+        for name in [*TOPICS, *sorted(set(c.topics) - set(TOPICS))]
         for t in [c.topics.get(name) or TopicConfig()]
     )
     generators = tuple(
-        GeneratorSettings(name, g.enabled, g.interval or interval, g.events_per_interval)
-        for name, interval in GENERATOR_DEFAULTS.items()
-        for g in [getattr(c.generators, name)]
+        GeneratorSettings(e.name, g.enabled, g.interval or e.generator_interval, g.events_per_interval)
+        for e in EVENT_TYPES
+        for g in [getattr(c.generators, e.name)]
     )
     return StackSettings(
         project=project,

@@ -18,10 +18,11 @@ import uuid
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from tests.flink_jobs.cases import cases, valid_event
+from payments.cases import cases, valid_event
+from payments.events import CHARGES
 from tools.lake import Lake
 
-TOPIC = "payment_charges"
+TOPIC = CHARGES.topic
 
 
 def end_offset(bootstrap: str) -> int:

@@ -13,8 +13,8 @@ import pulumi
 
 from components.minio import S3Credentials
 from components.service import ServiceArgs, data_volume, service_image
-from flink_jobs.events import EVENT_TYPES
-from flink_jobs.tables import NAMESPACE, TableSpec, bronze, quarantine
+from payments.events import EVENT_TYPES
+from payments.tables import NAMESPACE, TableSpec, bronze, quarantine
 from providers.docker import Container, ContainerArgs, ContainerPort, ContainerVolume, Healthcheck, NetworkAttachment
 from providers.iceberg import Column, Namespace, NamespaceArgs, PartitionField, Table, TableArgs
 from providers.random import RandomPassword

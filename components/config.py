@@ -1,75 +1,128 @@
 """Stack configuration: read once, validated up front, typed.
 
 Every knob lives in `Pulumi.<stack>.yaml` under the `streaming-lakehouse:` namespace, with defaults
-here. A bad value fails `pulumi preview` with a `ConfigError` that names the key and the expected form.
+here. The file's shape is declared as pydantic models (camelCase keys, unknown keys refused, bounds and
+patterns on the fields, cross-field rules as model validators). A bad value fails `pulumi preview` with a
+`ConfigError` that names the key and the expected form: `streaming-lakehouse:<key.path>: expected <form>,
+got <value>`.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
+import json
+import types
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 import pulumi
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    IPvAnyAddress,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from flink_jobs.render import ValidationSettings
-from jr_templates.render import DEFAULT_RATES
+from payments.events import EVENT_TYPES, TOPICS
+from payments.problems import DEFAULT_RATES
 
 NAMESPACE = "streaming-lakehouse"
-_DOCKER_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,40}$")
 
 
 class ConfigError(pulumi.RunError):
     """A stack config value is missing, of the wrong type, or out of range. The message names the key."""
 
 
-class _Section:
-    """One structured config key (`streaming-lakehouse:kafka`), read field by field, unknown fields refused."""
-
-    def __init__(self, key: str, raw: Any) -> None:
-        self.key = f"{NAMESPACE}:{key}"
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{self.key}: expected an object with fields, got {raw!r}")
-        self.raw: dict[str, Any] = raw
-        self.read: set[str] = set()
-
-    def value(self, name: str, default: Any) -> Any:
-        self.read.add(name)
-        return self.raw.get(name, default)
-
-    def integer(self, name: str, default: int, low: int, high: int, what: str = "an integer") -> int:
-        value = self.value(name, default)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ConfigError(f"{self.key}.{name}: expected {what} in {low}..{high}, got {value!r}")
-        return value
-
-    def port(self, name: str, default: int) -> int:
-        return self.integer(name, default, 1, 65535, what="a TCP port number")
-
-    def string(self, name: str, default: str, pattern: re.Pattern[str] | None = None, form: str = "") -> str:
-        value = self.value(name, default)
-        if not isinstance(value, str) or (pattern is not None and not pattern.match(value)):
-            raise ConfigError(f"{self.key}.{name}: expected {form or 'a string'}, got {value!r}")
-        return value
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.raw) - self.read)
-        if unknown:
-            raise ConfigError(
-                f"{self.key}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(self.read))}"
-            )
-
-
 @dataclass(frozen=True)
-class BaseImageSettings:
-    suite: str
-    ca_dir: str
+class Form:
+    """What a field expects, in words: the `expected …` of its error message."""
+
+    text: str
+
+
+def _from_text(value: Any) -> Any:
+    """`pulumi config set --path kafka.hostPort 9092` stores the text "9092": read such text as the JSON
+    scalar it spells (9092, 0.05, true); anything else is left for the field to refuse."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+# Numbers and switches are strict (True is not a port, 9092.0 is not a count) but may arrive as text.
+_TEXT = BeforeValidator(_from_text)
+
+
+def _int(what: str, low: int, high: int) -> Any:
+    """An integer field in low..high; `what` names it in the error ("a TCP port number")."""
+    return Annotated[int, _TEXT, Field(strict=True, ge=low, le=high), Form(f"{what} in {low}..{high}")]
+
+
+def _text(form: str, pattern: str) -> Any:
+    """A string field matching `pattern` (anchored with ^); `form` is what the error says it expects."""
+    return Annotated[str, Field(strict=True), StringConstraints(pattern=pattern), Form(form)]
+
+
+Port = _int("a TCP port number", 1, 65535)
+Switch = Annotated[bool, _TEXT, Field(strict=True), Form("true or false")]
+Fraction = Annotated[
+    float, _TEXT, Field(strict=True, ge=0, le=1, allow_inf_nan=False), Form("a fraction between 0 and 1")
+]
+_DURATION = r"^[1-9][0-9]*(ms|s|m|h)$"
+TopicName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,249}$"), Form("a valid Kafka topic name")]
+Currency = Annotated[str, Field(strict=True), StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
+# Bronze stores DECIMAL(10, 2): a larger bound would let through amounts it cannot hold.
+_AMOUNT_BOUND = Decimal("100000000")
+
+
+def _rule(field: str, message: str) -> PydanticCustomError:
+    """A broken cross-field rule, reported as `<key of the model>.<field><message>`."""
+    return PydanticCustomError("rule", "{message}", {"field": field, "message": message})
+
+
+class _Section(BaseModel):
+    """One structured config key (`streaming-lakehouse:kafka`): camelCase fields, unknown ones refused."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
+    # The error for unknown fields; {names}: the unknown ones, {known}: the fields there are.
+    unknown: ClassVar[str] = "unknown field(s) {names}; known: {known}"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _absent_is_empty(cls, data: Any) -> Any:
+        # `kafka:` with nothing under it reads as null: all defaults, as for a missing key.
+        return {} if data is None else data
+
+
+class BaseImageSettings(_Section):
+    suite: _text("a Debian suite name such as trixie", r"^[a-z]+$") = "trixie"
+    ca_dir: _text("an absolute directory path", r"^/") = "/usr/local/share/ca-certificates"
+
+
+class KafkaConfig(_Section):
+    host_port: Port = 9092
+    memory_mb: _int("a memory limit in MiB", 256, 65536) = 1024
+    heap_mb: _int("a JVM heap size in MiB", 128, 32768) = 512
+
+    @model_validator(mode="after")
+    def _heap_fits(self) -> KafkaConfig:
+        if self.heap_mb >= self.memory_mb:
+            raise _rule("heapMb", f" ({self.heap_mb}) must be below kafka.memoryMb ({self.memory_mb})")
+        return self
 
 
 @dataclass(frozen=True)
@@ -77,63 +130,74 @@ class TopicSettings:
     name: str
     partitions: int
     replication_factor: int
-    config: dict[str, str]
+    config: dict[str, str]  # Kafka topic configs, the defaults included
 
 
-@dataclass(frozen=True)
-class KafkaSettings:
-    host_port: int
-    memory_mb: int
-    heap_mb: int
-    topics: tuple[TopicSettings, ...]
+class KafkaSettings(KafkaConfig):
+    topics: tuple[TopicSettings, ...] = ()  # from the `topics` key
 
 
-# The seed's four event streams; a stack can tune each and add its own.
-DEFAULT_TOPICS = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
+class TopicConfig(_Section):
+    partitions: _int("a partition count", 1, 1000) = 1
+    replication_factor: _int("a replication factor (single broker)", 1, 1) = 1
+    config: Annotated[
+        dict[str, StrictStr | StrictInt | StrictBool],
+        Form("a mapping of Kafka topic config names to values"),
+    ] = {}
+
+
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
-# One generator per event type, at the seed's intervals.
-GENERATOR_DEFAULTS = {
-    "payment_charges": "500ms",
-    "payment_refunds": "2s",
-    "payment_disputes": "5s",
-    "payment_subscriptions": "3s",
-}
-# Refunds and disputes reference charges that were emitted, so they need the charges generator.
-NEEDS_CHARGES = ("payment_refunds", "payment_disputes")
-_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
-_DURATION = re.compile(r"^[1-9][0-9]*(ms|s|m|h)$")
-_ACCESS_KEY = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
 
 
-@dataclass(frozen=True)
-class MinioSettings:
-    api_port: int
-    console_port: int
-    memory_mb: int
-    root_user: str
-    bucket: str
+class MinioConfig(_Section):
+    api_port: Port = 9000
+    console_port: Port = 9001
+    memory_mb: _int("a memory limit in MiB", 256, 65536) = 1024
+    root_user: _text("3-64 letters or digits", r"^[A-Za-z0-9_-]{3,64}$") = "lakehouse-admin"
+    bucket: _text("an S3 bucket name", r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$") = "warehouse"
+
+
+class MinioSettings(MinioConfig):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
     # From the secret `minioRootPassword` if set; otherwise a generated one, kept secret in the state.
-    root_password: pulumi.Output[str] | None
+    root_password: pulumi.Output[str] | None = None
 
 
-@dataclass(frozen=True)
-class CatalogSettings:
-    port: int  # Iceberg REST catalog (Nessie) on the host
-    memory_mb: int
-    postgres_memory_mb: int
+class CatalogSettings(_Section):
+    port: Port = 19120  # Iceberg REST catalog (Nessie) on the host
+    memory_mb: _int("a memory limit in MiB", 512, 65536) = 1024
+    postgres_memory_mb: _int("a memory limit in MiB", 128, 65536) = 512
 
 
-@dataclass(frozen=True)
-class FlinkSettings:
-    rest_port: int
-    sql_gateway_port: int
-    task_managers: int
-    task_slots: int
-    jobmanager_memory_mb: int
-    taskmanager_memory_mb: int
-    checkpoint_interval: str
+class FlinkSettings(_Section):
+    rest_port: Port = 8081
+    sql_gateway_port: Port = 8083
+    task_managers: _int("a TaskManager count", 1, 16) = 1
+    task_slots: _int("a slot count per TaskManager", 1, 64) = 4
+    jobmanager_memory_mb: Annotated[
+        _int("a process memory size in MiB", 768, 65536), Field(alias="jobManagerMemoryMb")
+    ] = 1600
+    taskmanager_memory_mb: Annotated[
+        _int("a process memory size in MiB", 1024, 65536), Field(alias="taskManagerMemoryMb")
+    ] = 1600
+    checkpoint_interval: _text("a duration such as 500ms, 10s or 2m", _DURATION) = "10s"
+
+
+class ValidationConfig(_Section):
+    currencies: Annotated[list[Currency], Field(min_length=1), Form("a list of 3-letter ISO currency codes")] = list(
+        ValidationSettings().currencies
+    )
+    max_amount: Annotated[
+        Decimal,
+        Field(gt=0, lt=_AMOUNT_BOUND, allow_inf_nan=False),
+        Form(f"a positive amount below {_AMOUNT_BOUND} (bronze holds DECIMAL(10, 2))"),
+    ] = ValidationSettings().max_amount
+
+
+class GeneratorConfig(_Section):
+    enabled: Switch = True
+    interval: _text("a duration such as 500ms, 2s or 1m", _DURATION) | None = None  # None: the type's default
+    events_per_interval: _int("an event count", 1, 100_000) = 1
 
 
 @dataclass(frozen=True)
@@ -142,6 +206,72 @@ class GeneratorSettings:
     enabled: bool
     interval: str  # JR frequency between events, e.g. 500ms
     events_per_interval: int
+
+
+class _Generators(_Section):
+    """`generators`: one entry per event type, named as the type is."""
+
+    unknown: ClassVar[str] = "no generator for {names}"
+
+    @model_validator(mode="after")
+    def _referenced_types_generated(self) -> _Generators:
+        # A type that refers to emitted events of another (refunds to charges) needs that one's generator.
+        for event in EVENT_TYPES:
+            for target in event.references:
+                if getattr(self, event.name).enabled and not getattr(self, target.name).enabled:
+                    raise _rule(
+                        f"{event.name}.enabled",
+                        f": {event.name} references emitted {target.entity}s, so it needs"
+                        f" generators.{target.name}.enabled: true (or set this one to false too)",
+                    )
+        return self
+
+
+Generators = create_model(
+    "Generators",
+    __base__=_Generators,
+    **{e.name: (GeneratorConfig, Field(default_factory=GeneratorConfig, alias=e.name)) for e in EVENT_TYPES},
+)
+# `problemRates`: each template problem's rate by its camelCase name (nullVariation for NULL_VARIATION).
+ProblemRates = create_model(
+    "ProblemRates", __base__=_Section, **{key.lower(): (Fraction, default) for key, default in DEFAULT_RATES.items()}
+)
+
+
+class StackConfig(_Section):
+    """The whole `streaming-lakehouse:` namespace, as `load` reads it."""
+
+    name_prefix: _text(
+        "lower-case letters, digits, '.', '_' or '-' (at most 41 characters)", r"^[a-z0-9][a-z0-9_.-]{0,40}$"
+    )
+    bind_address: Annotated[IPvAnyAddress, Form("an IP address such as 127.0.0.1")]
+    base_image: BaseImageSettings = Field(default_factory=BaseImageSettings)
+    kafka: KafkaConfig = Field(default_factory=KafkaConfig)
+    # Every event type's topic, with its settings from here if any; and any other topic named here.
+    topics: Annotated[dict[TopicName, TopicConfig], Form("a mapping of topic name to settings")] = {}
+    minio: MinioConfig = Field(default_factory=MinioConfig)
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
+    flink: FlinkSettings = Field(default_factory=FlinkSettings)
+    validation: ValidationConfig = Field(default_factory=ValidationConfig)
+    generators: Generators = Field(default_factory=Generators)  # type: ignore[valid-type]
+    problem_rates: ProblemRates = Field(default_factory=ProblemRates)  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _ports_distinct(self) -> StackConfig:
+        """Every host port a section publishes (a field of type Port) is used once."""
+        seen: dict[int, str] = {}
+        for section_name, section_info in type(self).model_fields.items():
+            section = getattr(self, section_name)
+            if not isinstance(section, BaseModel):
+                continue
+            for name, info in type(section).model_fields.items():
+                if _field_form(info) != _form(Port):
+                    continue
+                key, port = f"{section_info.alias}.{info.alias}", getattr(section, name)
+                if port in seen:
+                    raise _rule(key, f": port {port} is already used by {NAMESPACE}:{seen[port]}")
+                seen[port] = key
+        return self
 
 
 @dataclass(frozen=True)
@@ -157,7 +287,7 @@ class StackSettings:
     flink: FlinkSettings
     validation: ValidationSettings
     generators: tuple[GeneratorSettings, ...]
-    problem_rates: dict[str, float]
+    problem_rates: dict[str, float]  # by template placeholder name: NULL_VARIATION
 
     def docker_name(self, suffix: str) -> str:
         return f"{self.name_prefix}-{suffix}"
@@ -174,11 +304,80 @@ class StackSettings:
         }
 
 
-def _number(text: str) -> float | str:
-    try:
-        return float(text)
-    except ValueError:
-        return text
+_UNIONS = (Union, types.UnionType)
+
+
+def _form(annotation: Any) -> str | None:
+    """The Form a type carries: on it, or on a member of its union (`Duration | None`)."""
+    if get_origin(annotation) is Annotated:
+        return next((m.text for m in annotation.__metadata__ if isinstance(m, Form)), None) or _form(
+            get_args(annotation)[0]
+        )
+    return next(filter(None, map(_form, get_args(annotation))), None) if get_origin(annotation) in _UNIONS else None
+
+
+def _field_form(info: FieldInfo) -> str | None:
+    return next((m.text for m in info.metadata if isinstance(m, Form)), None) or _form(info.annotation)
+
+
+def _models_below(annotation: Any) -> tuple[type[BaseModel] | None, Any]:
+    """The section a field holds, or, for a mapping of names to sections, that section and the type of
+    the names (then the next step of an error's path is a name)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, None
+    if get_origin(annotation) is dict:
+        key, value = get_args(annotation)
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            return value, key
+    return None, None
+
+
+def _message(error: Any, raw: dict[str, Any]) -> str:
+    """One pydantic error as `<key>: <what is wrong>`: its loc walked down the models to the dotted
+    camelCase key of the field at fault, then that field's expected form and the value given."""
+    loc, path = list(error["loc"]), []
+    model: type[BaseModel] | None = StackConfig
+    field: FieldInfo | None = None
+    value: Any = raw
+    while loc and model is not None:
+        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == loc[0]), None)
+        if field is None:  # loc[0] is an unknown field of `model`
+            break
+        path.append(loc.pop(0))
+        value = value.get(path[-1]) if isinstance(value, dict) else None
+        inner, names = _models_below(field.annotation)
+        if inner is None or not loc:
+            break
+        if names is not None:
+            if loc[1:] == ["[key]"]:
+                return f"{'.'.join(path)}: {loc[0]!r} is not {_form(names)}"
+            path.append(loc.pop(0))
+            value = value.get(path[-1]) if isinstance(value, dict) else None
+        model, field = inner, None
+    key = ".".join(path)
+    if error["type"] == "rule":
+        return ".".join([*path, error["ctx"]["field"]]) + error["ctx"]["message"]
+    if error["type"] == "extra_forbidden" and model is not None:
+        known = ", ".join(sorted(f.alias or n for n, f in model.model_fields.items()))
+        # {names} is filled in by _config_error: one line for all the unknown fields of a section.
+        return f"{key}: " + model.unknown.replace("{known}", known)
+    form = _field_form(field) if field is not None else None
+    got = value if loc else error["input"]  # a list's or mapping's whole value, not the item at fault
+    return f"{key}: expected {form or 'an object with fields'}, got {got!r}"
+
+
+def _config_error(exc: ValidationError, raw: dict[str, Any]) -> ConfigError:
+    """All of a validation's errors, one line each; the unknown fields of one section on one line."""
+    lines: dict[str, list[str]] = {}
+    for error in exc.errors():
+        unknown = [str(error["loc"][-1])] if error["type"] == "extra_forbidden" else []
+        lines.setdefault(_message(error, raw), []).extend(unknown)
+    return ConfigError(
+        "\n".join(
+            f"{NAMESPACE}:{line.replace('{names}', ', '.join(sorted(names))) if names else line}"
+            for line, names in lines.items()
+        )
+    )
 
 
 def _object(cfg: pulumi.Config, key: str) -> Any:
@@ -188,182 +387,52 @@ def _object(cfg: pulumi.Config, key: str) -> Any:
         raise ConfigError(f"{NAMESPACE}:{key}: expected an object (YAML mapping), got {cfg.get(key)!r}") from exc
 
 
-def _topics(raw: Any) -> tuple[TopicSettings, ...]:
-    """`topics` maps a topic name to {partitions, replicationFactor, config}; defaults fill the seed's four."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{NAMESPACE}:topics: expected a mapping of topic name to settings, got {raw!r}")
-    topics = []
-    for name in [*DEFAULT_TOPICS, *sorted(set(raw) - set(DEFAULT_TOPICS))]:
-        if not _TOPIC_NAME.match(name):
-            raise ConfigError(f"{NAMESPACE}:topics: {name!r} is not a valid Kafka topic name")
-        t = _Section(f"topics.{name}", raw.get(name))
-        partitions = t.integer("partitions", 1, 1, 1000, "a partition count")
-        replication = t.integer("replicationFactor", 1, 1, 1, "a replication factor (single broker)")
-        extra = t.value("config", {})
-        if not isinstance(extra, dict) or not all(isinstance(v, (str, int)) for v in extra.values()):
-            raise ConfigError(
-                f"{t.key}.config: expected a mapping of Kafka topic config names to values, got {extra!r}"
-            )
-        t.finish()
-        config = {**DEFAULT_TOPIC_CONFIG, **{k: str(v) for k, v in extra.items()}}
-        topics.append(TopicSettings(name, partitions, replication, config))
-    return tuple(topics)
-
-
 def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: str | None = None) -> StackSettings:
+    """Read and validate the stack's config. Raises ConfigError with one line per bad key (in StackConfig's
+    field order), each naming the key, what it expects and what it got."""
     cfg = cfg or pulumi.Config(NAMESPACE)
     project = project or pulumi.get_project()
     stack = stack or pulumi.get_stack()
 
-    name_prefix = cfg.get("namePrefix") or f"lakehouse-{stack}".lower()
-    if not _DOCKER_NAME.match(name_prefix):
-        raise ConfigError(
-            f"{NAMESPACE}:namePrefix: expected lower-case letters, digits, '.', '_' or '-' "
-            f"(at most 41 characters), got {name_prefix!r}"
-        )
-    bind_address = cfg.get("bindAddress") or "127.0.0.1"
-    try:
-        ipaddress.ip_address(bind_address)
-    except ValueError:
-        raise ConfigError(
-            f"{NAMESPACE}:bindAddress: expected an IP address such as 127.0.0.1, got {bind_address!r}"
-        ) from None
-
-    base = _Section("baseImage", _object(cfg, "baseImage"))
-    base_image = BaseImageSettings(
-        suite=base.string("suite", "trixie", re.compile(r"^[a-z]+$"), "a Debian suite name such as trixie"),
-        ca_dir=base.string(
-            "caDir", "/usr/local/share/ca-certificates", re.compile(r"^/"), "an absolute directory path"
-        ),
-    )
-    base.finish()
-
-    k = _Section("kafka", _object(cfg, "kafka"))
-    host_port = k.port("hostPort", 9092)
-    memory_mb = k.integer("memoryMb", 1024, 256, 65536, "a memory limit in MiB")
-    heap_mb = k.integer("heapMb", 512, 128, 32768, "a JVM heap size in MiB")
-    k.finish()
-    if heap_mb >= memory_mb:
-        raise ConfigError(f"{NAMESPACE}:kafka.heapMb ({heap_mb}) must be below kafka.memoryMb ({memory_mb})")
-    kafka = KafkaSettings(host_port, memory_mb, heap_mb, _topics(_object(cfg, "topics")))
-
-    m = _Section("minio", _object(cfg, "minio"))
-    minio = MinioSettings(
-        api_port=m.port("apiPort", 9000),
-        console_port=m.port("consolePort", 9001),
-        memory_mb=m.integer("memoryMb", 1024, 256, 65536, "a memory limit in MiB"),
-        root_user=m.string(
-            "rootUser", "lakehouse-admin", re.compile(r"^[A-Za-z0-9_-]{3,64}$"), "3-64 letters or digits"
-        ),
-        bucket=m.string("bucket", "warehouse", re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket name"),
-        root_password=cfg.get_secret("minioRootPassword"),
-    )
-    m.finish()
-
-    c = _Section("catalog", _object(cfg, "catalog"))
-    catalog = CatalogSettings(
-        port=c.port("port", 19120),
-        memory_mb=c.integer("memoryMb", 1024, 512, 65536, "a memory limit in MiB"),
-        postgres_memory_mb=c.integer("postgresMemoryMb", 512, 128, 65536, "a memory limit in MiB"),
-    )
-    c.finish()
-
-    f = _Section("flink", _object(cfg, "flink"))
-    flink = FlinkSettings(
-        rest_port=f.port("restPort", 8081),
-        sql_gateway_port=f.port("sqlGatewayPort", 8083),
-        task_managers=f.integer("taskManagers", 1, 1, 16, "a TaskManager count"),
-        task_slots=f.integer("taskSlots", 4, 1, 64, "a slot count per TaskManager"),
-        jobmanager_memory_mb=f.integer("jobManagerMemoryMb", 1600, 768, 65536, "a process memory size in MiB"),
-        taskmanager_memory_mb=f.integer("taskManagerMemoryMb", 1600, 1024, 65536, "a process memory size in MiB"),
-        checkpoint_interval=f.string("checkpointInterval", "10s", _DURATION, "a duration such as 500ms, 10s or 2m"),
-    )
-    f.finish()
-
-    v = _Section("validation", _object(cfg, "validation"))
-    currencies = v.value("currencies", ["USD", "CAD", "GBP", "EUR", "JPY"])
-    if not isinstance(currencies, list) or not currencies or not all(_CURRENCY.match(str(c)) for c in currencies):
-        raise ConfigError(f"{v.key}.currencies: expected a list of 3-letter ISO currency codes, got {currencies!r}")
-    max_amount = v.value("maxAmount", 1_000_000)
-    try:
-        max_amount = Decimal(str(max_amount))
-    except ArithmeticError:
-        max_amount = Decimal(-1)
-    # Bronze stores DECIMAL(10, 2): a larger bound would let through amounts it cannot hold.
-    if not 0 < max_amount < Decimal("100000000"):
-        raise ConfigError(
-            f"{v.key}.maxAmount: expected a positive amount below 100000000 (bronze holds DECIMAL(10, 2)), "
-            f"got {v.raw.get('maxAmount')!r}"
-        )
-    v.finish()
-    validation = ValidationSettings(tuple(str(c).upper() for c in currencies), max_amount)
-
-    generators = []
-    for event_type, interval in GENERATOR_DEFAULTS.items():
-        g = _Section(f"generators.{event_type}", (_object(cfg, "generators") or {}).get(event_type))
-        enabled = g.value("enabled", True)
-        enabled = {"true": True, "false": False}.get(enabled, enabled) if isinstance(enabled, str) else enabled
-        if not isinstance(enabled, bool):
-            raise ConfigError(f"{g.key}.enabled: expected true or false, got {enabled!r}")
-        generators.append(
-            GeneratorSettings(
-                event_type=event_type,
-                enabled=enabled,
-                interval=g.string("interval", interval, _DURATION, "a duration such as 500ms, 2s or 1m"),
-                events_per_interval=g.integer("eventsPerInterval", 1, 1, 100_000, "an event count"),
-            )
-        )
-        g.finish()
-    unknown = sorted(set(_object(cfg, "generators") or {}) - set(GENERATOR_DEFAULTS))
-    if unknown:
-        raise ConfigError(f"{NAMESPACE}:generators: no generator for {', '.join(unknown)}")
-    enabled = {g.event_type for g in generators if g.enabled}
-    for event_type in NEEDS_CHARGES:
-        if event_type in enabled and "payment_charges" not in enabled:
-            raise ConfigError(
-                f"{NAMESPACE}:generators.{event_type}.enabled: {event_type} references emitted charges, so it "
-                "needs generators.payment_charges.enabled: true (or set this one to false too)"
-            )
-
-    rates = _Section("problemRates", _object(cfg, "problemRates"))
-    problem_rates = {}
-    for key, default in DEFAULT_RATES.items():
-        name = "".join(part.capitalize() if i else part.lower() for i, part in enumerate(key.split("_")))
-        value = rates.value(name, default)
-        if isinstance(value, str):  # `pulumi config set --path` stores text
-            value = _number(value)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ConfigError(f"{rates.key}.{name}: expected a fraction between 0 and 1, got {value!r}")
-        problem_rates[key] = float(value)
-    rates.finish()
-
-    ports = {
-        "kafka.hostPort": kafka.host_port,
-        "minio.apiPort": minio.api_port,
-        "minio.consolePort": minio.console_port,
-        "catalog.port": catalog.port,
-        "flink.restPort": flink.rest_port,
-        "flink.sqlGatewayPort": flink.sql_gateway_port,
+    raw: dict[str, Any] = {
+        "namePrefix": cfg.get("namePrefix") or f"lakehouse-{stack}".lower(),
+        "bindAddress": cfg.get("bindAddress") or "127.0.0.1",
     }
-    seen: dict[int, str] = {}
-    for key, port in ports.items():
-        if port in seen:
-            raise ConfigError(f"{NAMESPACE}:{key}: port {port} is already used by {NAMESPACE}:{seen[port]}")
-        seen[port] = key
+    for key in (f.alias for f in StackConfig.model_fields.values() if f.alias not in raw):
+        value = _object(cfg, key)  # the structured keys: sections, and mappings of names to sections
+        if value is not None:
+            raw[key] = value
+    try:
+        c = StackConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise _config_error(exc, raw) from None
 
+    topics = tuple(
+        TopicSettings(
+            name,
+            t.partitions,
+            t.replication_factor,
+            {**DEFAULT_TOPIC_CONFIG, **{k: str(v) for k, v in t.config.items()}},
+        )
+        for name in [*TOPICS, *sorted(set(c.topics) - set(TOPICS))]
+        for t in [c.topics.get(name) or TopicConfig()]
+    )
+    generators = tuple(
+        GeneratorSettings(e.name, g.enabled, g.interval or e.generator_interval, g.events_per_interval)
+        for e in EVENT_TYPES
+        for g in [getattr(c.generators, e.name)]
+    )
     return StackSettings(
         project=project,
         stack=stack,
-        name_prefix=name_prefix,
-        bind_address=bind_address,
-        base_image=base_image,
-        kafka=kafka,
-        minio=minio,
-        catalog=catalog,
-        flink=flink,
-        validation=validation,
-        generators=tuple(generators),
-        problem_rates=problem_rates,
+        name_prefix=c.name_prefix,
+        bind_address=raw["bindAddress"],  # as written: the address was only checked
+        base_image=c.base_image,
+        kafka=KafkaSettings(**c.kafka.model_dump(), topics=topics),
+        minio=MinioSettings(**c.minio.model_dump(), root_password=cfg.get_secret("minioRootPassword")),
+        catalog=c.catalog,
+        flink=c.flink,
+        validation=ValidationSettings(tuple(c.validation.currencies), c.validation.max_amount),
+        generators=generators,
+        problem_rates={key.upper(): rate for key, rate in c.problem_rates.model_dump().items()},
     )

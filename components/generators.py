@@ -18,30 +18,32 @@ import pulumi
 from components.config import GeneratorSettings, StackSettings
 from components.service import ServiceArgs, service_image
 from jr_templates.render import render
+from payments.events import EVENT_TYPES, event_type
 from providers.docker import Container, ContainerArgs, NetworkAttachment
 
-# Event types that share one JR process, and the name of that process's container.
-PAYMENTS = ("payment_charges", "payment_refunds", "payment_disputes")
+# Event types that refer to each other's emitted events share one JR process; its container's name.
+SHARED = {e.name for e in EVENT_TYPES if e.references} | {r.name for e in EVENT_TYPES for r in e.references}
 PAYMENTS_PROCESS = "payments"
-# Charges rendered at start-up, so refunds and disputes find charges to refer to from the first tick.
-CHARGES_PRELOAD = 10
+# Events of a referenced type rendered at start-up, so the ones referring to them find some from the first tick.
+PRELOAD = 10
 
 
 def processes(settings: StackSettings) -> dict[str, tuple[GeneratorSettings, ...]]:
-    """The JR processes to run, by name: the enabled generators of each."""
+    """The JR processes to run, by name: the enabled generators of each, in EVENT_TYPES order."""
     enabled = [g for g in settings.generators if g.enabled]
-    out = {PAYMENTS_PROCESS: tuple(g for g in enabled if g.event_type in PAYMENTS)}
-    out.update({g.event_type: (g,) for g in enabled if g.event_type not in PAYMENTS})
+    out = {PAYMENTS_PROCESS: tuple(g for g in enabled if g.event_type in SHARED)}
+    out.update({g.event_type: (g,) for g in enabled if g.event_type not in SHARED})
     return {name: gens for name, gens in out.items() if gens}
 
 
 def generator_env(generators: tuple[GeneratorSettings, ...], rates: dict[str, float]) -> dict[str, str]:
     """What `jr-generate` (images/jr) needs to run these generators as emitters of one JR process."""
-    refers = any(g.event_type in ("payment_refunds", "payment_disputes") for g in generators)
+    referenced = {r.name for g in generators for r in event_type(g.event_type).references}
     lines = []
-    for g in generators:  # charges first: its preload runs before any other emitter renders
-        preload = CHARGES_PRELOAD if g.event_type == "payment_charges" and refers else 0
-        lines.append(f"{g.event_type} {g.event_type} {g.interval} {g.events_per_interval} {preload}")
+    for g in generators:  # referenced types come first: their preload runs before any other emitter renders
+        preload = PRELOAD if g.event_type in referenced else 0
+        event = event_type(g.event_type)  # template, topic, interval, events per interval, preload
+        lines.append(f"{event.name} {event.topic} {g.interval} {g.events_per_interval} {preload}")
     return {
         "EMITTERS_SPEC": "\n".join(lines),
         **{f"TEMPLATE_BODY_{g.event_type}": render(g.event_type, rates) for g in generators},

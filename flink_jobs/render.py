@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from flink_jobs.events import BOOLEAN, EVENT_TYPES, INT, JSON, MONEY, STRING, TIMESTAMP, EventType, Field
-from flink_jobs.tables import NAMESPACE
+from payments.events import BOOLEAN, EVENT_TYPES, INT, JSON, MONEY, TIMESTAMP, EventType, Field
+from payments.tables import NAMESPACE
 
 SQL_DIR = Path(__file__).parent
 # What counts as "no value" in any string field: SQL NULL, JSON null, 'null' in any case, blanks.
@@ -138,7 +138,6 @@ def statements(sql: str) -> list[str]:
 
 
 __all__ = [
-    "STRING",
     "ValidationSettings",
     "job_inserts",
     "job_setup",

@@ -5,30 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from payments.events import event_type
+from payments.problems import DEFAULT_RATES
+
 TEMPLATES = Path(__file__).parent
 _PLACEHOLDER = re.compile(r"@@([A-Z_]+)@@")
-
-# Fractions of events that carry each problem; each is drawn independently per event.
-DEFAULT_RATES: dict[str, float] = {
-    "NULL_VARIATION": 0.05,  # per optional field: JSON null, 'null', 'NULL' or ''
-    "INVALID_COUNTRY": 0.03,
-    "MIXED_CASE_CURRENCY": 0.10,
-    "UNKNOWN_CURRENCY": 0.01,
-    "MISSING_CUSTOMER_ID": 0.01,
-    "AMOUNT_NON_POSITIVE": 0.01,
-    "AMOUNT_TOO_LARGE": 0.01,
-    "MALFORMED": 0.005,
-    "NULL_TRIAL_DATES": 0.05,  # of the events that carry a trial
-    "MISSING_PLAN_ID": 0.01,
-    "MISSING_PROMO_CODE": 0.10,
-    "MISSING_CHARGE_ID": 0.01,  # refunds and disputes: absent, JSON null, 'null' or ''
-    "NULL_STATUS": 0.05,  # refunds
-    "INCONSISTENT_REASON": 0.10,  # refunds: 'Requested By Customer', 'REQUESTED_BY_CUSTOMER', 'requested-by-customer'
-    "MISSING_EVIDENCE": 0.10,  # disputes: metadata absent or null, or its evidence fields absent or null
-    "NULL_CURRENCY": 0.02,  # disputes
-    # Not a template placeholder: JR itself sends this fraction of messages twice (images/jr, patch 0004).
-    "EXACT_DUPLICATE": 0.01,
-}
 
 
 class TemplateError(ValueError):
@@ -36,13 +17,16 @@ class TemplateError(ValueError):
 
 
 def render(name: str, rates: dict[str, float] | None = None) -> str:
+    """The event type's template (`name`: payment_charges) with every placeholder replaced by its rate in
+    events per 10,000: the given rates over the defaults. Raises TemplateError for a rate with no value."""
     rates = {**DEFAULT_RATES, **(rates or {})}
-    text = (TEMPLATES / f"{name}.tpl").read_text()
+    template = event_type(name).template
+    text = (TEMPLATES / template).read_text()
 
     def per_10k(match: re.Match[str]) -> str:
         key = match.group(1)
         if key not in rates:
-            raise TemplateError(f"{name}.tpl uses @@{key}@@, which has no configured rate")
+            raise TemplateError(f"{template} uses @@{key}@@, which has no configured rate")
         return str(round(rates[key] * 10_000))
 
     return _PLACEHOLDER.sub(per_10k, text)

@@ -13,7 +13,7 @@ from pyiceberg.catalog.rest import RestCatalog
 from pyiceberg.expressions import BooleanExpression, GreaterThanOrEqual
 from pyiceberg.table import Table
 
-from flink_jobs.events import EVENT_TYPES
+from payments.events import EVENT_TYPES
 
 Key = tuple[str, int, int]  # Kafka topic, partition, offset: the record a row came from
 

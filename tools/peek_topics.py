@@ -14,7 +14,7 @@ import time
 
 from confluent_kafka import Consumer, TopicPartition
 
-from components.config import DEFAULT_TOPICS
+from payments.events import TOPICS
 from providers.docker._client import LABEL_STACK, client
 
 _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
@@ -90,16 +90,16 @@ def main() -> None:
     bootstrap = outputs["kafka_bootstrap_servers"]
     if args.window:
         rates = configured_rates(containers)
-        before, start = end_offsets(bootstrap, list(DEFAULT_TOPICS)), time.monotonic()
+        before, start = end_offsets(bootstrap, list(TOPICS)), time.monotonic()
         time.sleep(args.window)
-        after, elapsed = end_offsets(bootstrap, list(DEFAULT_TOPICS)), time.monotonic() - start
+        after, elapsed = end_offsets(bootstrap, list(TOPICS)), time.monotonic() - start
         print(f"\nevents over {elapsed:.0f} s (expected: configured rate x time, exact duplicates included)")
-        for topic in DEFAULT_TOPICS:
+        for topic in TOPICS:
             got, expected = after[topic] - before[topic], rates.get(topic, 0) * elapsed
             off = f"{(got - expected) / expected:+.1%}" if expected else "not generated"
             print(f"  {topic:24} {got:8d}  expected {expected:9.1f}  {off}")
         return
-    for topic in DEFAULT_TOPICS:
+    for topic in TOPICS:
         print(f"\n{topic}:")
         for value in latest(bootstrap, topic, args.count):
             print(f"  {value[:300]}")

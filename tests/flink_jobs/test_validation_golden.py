@@ -13,12 +13,10 @@ from typing import Any
 
 import pytest
 
-from flink_jobs.events import EVENT_TYPES, EventType
 from flink_jobs.render import ValidationSettings, quote, statements, validation_sql
+from payments.cases import cases, event_names
+from payments.events import EventType, event_type
 from providers.flink.gateway import session
-from tests.flink_jobs.cases import cases, event_names
-
-EVENTS = {e.name: e for e in EVENT_TYPES}
 
 
 def _values_source(event: EventType, payloads: list[str | None]) -> str:
@@ -50,7 +48,7 @@ def _comparable(value: Any) -> Any:
 
 @pytest.mark.parametrize("event_name", event_names())
 def test_golden_cases(flink_gateway, event_name):
-    event = EVENTS[event_name]
+    event = event_type(event_name)
     golden = cases(event_name)
     payloads = [case.payload for case in golden]
     columns = ["kafka_offset", "rejection_reasons", *(f.name for f in event.fields)]

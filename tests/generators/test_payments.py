@@ -19,9 +19,9 @@ from decimal import Decimal
 import pytest
 
 from components.config import GeneratorSettings
-from components.generators import generator_env
-from flink_jobs.events import BOOLEAN, EVENT_TYPES, INT, TIMESTAMP
-from jr_templates.render import DEFAULT_RATES
+from components.generators import SHARED, generator_env
+from payments.events import BOOLEAN, DISPUTES, EVENT_TYPES, INT, REFUNDS, TIMESTAMP, EventType
+from payments.problems import DEFAULT_RATES
 
 pytestmark = pytest.mark.docker
 
@@ -107,10 +107,7 @@ def rejection_reasons(topic: str, payload: str) -> set[str]:
 # Running the payments generator
 
 
-GENERATORS = tuple(
-    GeneratorSettings(t, True, interval, 1)
-    for t, interval in (("payment_charges", "500ms"), ("payment_refunds", "2s"), ("payment_disputes", "5s"))
-)
+GENERATORS = tuple(GeneratorSettings(e.name, True, e.generator_interval, 1) for e in EVENT_TYPES if e.name in SHARED)
 ENV = generator_env(GENERATORS, DEFAULT_RATES)  # what the stack gives the payments container
 PRELOAD = int(ENV["EMITTERS_SPEC"].splitlines()[0].split()[4])  # charges rendered at start-up
 
@@ -224,9 +221,13 @@ def _check_common(e: dict, action_prefix: str) -> None:
 
 REFUND_STATUS = {"created": "pending", "succeeded": "succeeded", "failed": "failed"}
 REFUND_REASONS = {"requested_by_customer", "fraudulent", "duplicate"}
-REFUND_FIELDS = {"event_id", "event_type", "provider", "customer_id", "merchant_id", "amount", "currency",
-                 "created_at", "updated_at", "refund_id", "charge_id", "status", "reason", "failure_reason",
-                 "metadata"}  # fmt: skip
+
+
+def _json_keys(event: EventType) -> set[str]:
+    return {f.key or f.name for f in event.fields}
+
+
+REFUND_FIELDS = _json_keys(REFUNDS)
 
 
 def test_refunds_are_consistent_refer_to_emitted_charges_and_carry_problems_at_their_rates(distinct):
@@ -276,9 +277,7 @@ def test_refunds_are_consistent_refer_to_emitted_charges_and_carry_problems_at_t
 
 DISPUTE_STATUS = {"created": {"needs_response"}, "updated": {"under_review"}, "closed": {"won", "lost"}}
 DISPUTE_REASONS = {"fraudulent", "unrecognized", "duplicate", "subscription_canceled", "product_not_received"}
-DISPUTE_FIELDS = {"event_id", "event_type", "provider", "customer_id", "merchant_id", "amount", "currency",
-                  "created_at", "updated_at", "dispute_id", "charge_id", "status", "reason", "evidence_due_by",
-                  "is_charge_refundable", "network_reason_code", "metadata"}  # fmt: skip
+DISPUTE_FIELDS = _json_keys(DISPUTES)
 
 
 def test_disputes_are_consistent_refer_to_emitted_charges_and_carry_problems_at_their_rates(distinct):

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from jr_templates.render import DEFAULT_RATES, render
+from jr_templates.render import render
+from payments.problems import DEFAULT_RATES
 
 CURRENCIES = {"USD", "CAD", "GBP", "EUR", "JPY"}
 NULL_LIKE = (None, "null", "NULL", "")

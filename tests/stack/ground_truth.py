@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from tests.flink_jobs.cases import cases, event_names, valid_event
+from payments.cases import cases, event_names, valid_event
 from tools.lake import Key, Lake
 
 TOPICS = event_names()

@@ -1,6 +1,6 @@
 """End to end: crafted events of every kind go through Kafka, the validation job and Iceberg.
 
-The ground truth is the golden cases (tests/flink_jobs/golden), sent to the four topics: every event must
+The ground truth is the golden cases (payments/golden), sent to the four topics: every event must
 land in exactly one table, bronze when valid, quarantine with the expected reason otherwise, and nothing
 may be lost or written twice. Not in steady state, and not across a rule change applied by `pulumi up`
 while events flow, a killed TaskManager, or a Flink cluster destroyed and created again.
@@ -16,8 +16,8 @@ import requests
 from pulumi import automation as auto
 
 from components.validation import JOB_NAME
+from payments.cases import valid_event
 from providers.docker._client import client
-from tests.flink_jobs.cases import valid_event
 from tests.stack.conftest import ThrowawayStack
 from tests.stack.ground_truth import TOPICS, Flow, Sender, assert_exactly_once, landed_once_caught_up
 from tools.lake import Lake

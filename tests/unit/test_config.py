@@ -146,3 +146,49 @@ def test_values_set_with_config_set_path_arrive_as_text_and_are_accepted(stack_c
     )
     assert s.problem_rates["MISSING_PROMO_CODE"] == 0.2
     assert not next(g for g in s.generators if g.event_type == "payment_subscriptions").enabled
+
+
+def test_every_bad_key_is_named_at_once_one_line_each(stack_config):
+    with pytest.raises(ConfigError) as err:
+        stack_config({"kafka": {"hostPort": "x", "a": 1, "b": 2}, "generators": {"payment_charges": {"enabled": 2}}})
+    assert str(err.value).splitlines() == [
+        "streaming-lakehouse:kafka.hostPort: expected a TCP port number in 1..65535, got 'x'",
+        "streaming-lakehouse:kafka: unknown field(s) a, b; known: heapMb, hostPort, memoryMb",
+        "streaming-lakehouse:generators.payment_charges.enabled: expected true or false, got 2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "key", "expected"),
+    [
+        ({"validation": {"maxAmount": "NaN"}}, "streaming-lakehouse:validation.maxAmount", "positive amount"),
+        ({"topics": {"audit": {"retention": 1}}}, "streaming-lakehouse:topics.audit", "unknown field(s) retention"),
+        ({"topics": {"audit": 3}}, "streaming-lakehouse:topics.audit", "expected an object with fields"),
+        ({"flink": {"checkpointInterval": 10}}, "streaming-lakehouse:flink.checkpointInterval", "duration"),
+        ({"minio": {"consolePort": 9000}}, "streaming-lakehouse:minio.consolePort", "already used by"),
+        ({"problemRates": {"malformed": "NaN"}}, "streaming-lakehouse:problemRates.malformed", "fraction"),
+    ],
+)
+def test_more_bad_values_name_the_key(stack_config, values, key, expected):
+    with pytest.raises(ConfigError) as err:
+        stack_config(values)
+    assert str(err.value).startswith(key), str(err.value)
+    assert expected in str(err.value)
+
+
+def test_an_empty_section_or_entry_means_the_defaults(stack_config):
+    # `kafka:` with nothing under it is null in the stack file.
+    s = stack_config({"kafka": None, "topics": {"payment_charges": None}, "generators": {"payment_refunds": None}})
+    assert s.kafka.host_port == 9092
+    assert s.kafka.topics[0].partitions == 1
+    assert next(g for g in s.generators if g.event_type == "payment_refunds").interval == "2s"
+
+
+def test_text_from_config_set_path_is_read_for_every_number_and_switch(stack_config):
+    s = stack_config(
+        {"generators": {"payment_subscriptions": {"eventsPerInterval": "7", "enabled": "true"}},
+         "topics": {"audit": {"partitions": "3"}}, "validation": {"maxAmount": "99.5"}}
+    )  # fmt: skip
+    assert next(g for g in s.generators if g.event_type == "payment_subscriptions").events_per_interval == 7
+    assert s.kafka.topics[-1].partitions == 3
+    assert str(s.validation.max_amount) == "99.5"

@@ -1,17 +1,17 @@
-"""The golden cases of golden/<event type>.yaml as payloads with their expected outcome: shared by the
-SQL golden tests and the end-to-end pipeline tests, so both judge the same ground truth."""
+"""The golden cases of payments/golden/<event type>.yaml as payloads with their expected outcome: shared by
+the SQL golden tests, the end-to-end pipeline tests and the bench, so all judge the same ground truth."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-GOLDEN = Path(__file__).parent / "golden"
+from payments.events import EVENT_TYPES, event_type
+
 # A large payload is judged like any other. Kept to 60 kB because the golden tests put payloads in VALUES
 # literals, which become part of the job graph; through Kafka the limit is the topic's max.message.bytes.
 HUGE = "x" * 60_000
@@ -26,12 +26,13 @@ class Case:
 
 
 def event_names() -> list[str]:
-    return sorted(p.stem for p in GOLDEN.glob("*.yaml"))
+    """Every event type's name, sorted: each has a golden file."""
+    return sorted(e.name for e in EVENT_TYPES)
 
 
 @cache
 def _spec(event_name: str) -> dict[str, Any]:
-    return yaml.safe_load((GOLDEN / f"{event_name}.yaml").read_text())
+    return yaml.safe_load(event_type(event_name).golden.read_text())
 
 
 def cases(event_name: str, event_id: str | None = None) -> list[Case]:

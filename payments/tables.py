@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flink_jobs.events import BOOLEAN, INT, JSON, MONEY, STRING, TIMESTAMP, EventType
+from payments.events import BOOLEAN, INT, JSON, MONEY, STRING, TIMESTAMP, EventType
 
-NAMESPACE = "payments_db"
+NAMESPACE = "payments_db"  # the Iceberg namespace of every table
 # Flink SQL type -> Iceberg type.
 ICEBERG_TYPES = {
     STRING: "string",

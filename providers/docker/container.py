@@ -1,6 +1,6 @@
 """`Container`: a long-running service container (official provider: docker.Container).
 
-Create and update wait until the container is healthy (or just running when it has no health check),
+Create and update wait until the container passes its health check (or just runs when it has none),
 so components that depend on it start against a service that answers. Changes Docker can apply to a
 live container (restart policy, memory) update in place; every other change replaces it.
 """
@@ -112,20 +112,42 @@ def _logs_tail(dc: docker.DockerClient, cid: str, lines: int = 40) -> str:
         return "(no logs)"
 
 
+def _probe(dc: docker.DockerClient, cid: str, tests: list[str]) -> tuple[bool, str]:
+    """Run the container's health check command once, now: (passed, its output)."""
+    kind, *command = tests
+    if kind == "CMD-SHELL":
+        command = ["/bin/sh", "-c", *command]
+    elif kind != "CMD":
+        return False, f"health check of kind {kind} is not run by the provider"
+    try:
+        done = dc.containers.get(cid).exec_run(command)
+    except docker.errors.APIError as exc:  # not running (yet, or any more)
+        return False, str(exc)
+    return done.exit_code == 0, done.output.decode(errors="replace").strip()
+
+
 def wait_until_ready(dc: docker.DockerClient, cid: str, name: str, timeout_s: int) -> None:
-    """Block until the container is healthy, or running if it has no health check; raise with its logs."""
+    """Block until the container passes its health check, or runs if it has none; raise with its logs.
+
+    The provider runs the check itself every second while Docker's own status is still `starting`: an
+    engine older than API 1.44 ignores `start_interval` and would first probe only after `interval`.
+    """
     deadline = time.monotonic() + timeout_s
     last_probe = ""
     while True:
-        state = dc.api.inspect_container(cid)["State"]
+        attrs = dc.api.inspect_container(cid)
+        state = attrs["State"]
         health = state.get("Health")
         if state.get("Running") and (health is None or health.get("Status") == "healthy"):
             return
         if state.get("Status") in ("exited", "dead") or state.get("Restarting"):
             reason = f"exited with code {state.get('ExitCode')}"
             break
-        if health and health.get("Log"):
-            last_probe = health["Log"][-1].get("Output", "").strip()
+        tests = (attrs["Config"].get("Healthcheck") or {}).get("Test") or []
+        if state.get("Running") and tests:
+            passed, last_probe = _probe(dc, cid, tests)
+            if passed:
+                return
         if time.monotonic() > deadline:
             reason = f"not healthy after {timeout_s}s" + (f" (last health probe: {last_probe})" if last_probe else "")
             break

@@ -27,8 +27,9 @@ INTERNAL_HOST = "minio"
 API_PORT = 9000
 CONSOLE_PORT = 9001
 DATA_DIR = "/data"
-# Which engines get a key, and whether they write to the warehouse.
-ENGINE_ACCESS = {"catalog": "rw", "flink": "rw", "trino": "rw", "dagster": "ro"}
+# Which engines get a key, and whether they write to the warehouse. `reader` is for what reads the tables
+# from this machine (tools/lake.py: tests, benchmarks, make targets), never the root credentials.
+ENGINE_ACCESS = {"catalog": "rw", "flink": "rw", "trino": "rw", "dagster": "ro", "reader": "ro"}
 
 
 @dataclass

@@ -23,8 +23,9 @@ class Lake:
         """`outputs`: the stack's outputs as plain values (`pulumi stack output --json --show-secrets`)."""
         self.io = {
             "s3.endpoint": outputs["s3_endpoint"],
-            "s3.access-key-id": outputs["minio_root_user"],
-            "s3.secret-access-key": outputs["minio_root_password"],
+            # The read-only key: reading the lake never needs more.
+            "s3.access-key-id": outputs["s3_reader_access_key_id"],
+            "s3.secret-access-key": outputs["s3_reader_secret_access_key"],
             "s3.region": "us-east-1",
         }
         self.catalog = RestCatalog("lakehouse", uri=outputs["iceberg_catalog_uri"], warehouse="warehouse")

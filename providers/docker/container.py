@@ -269,11 +269,20 @@ class ContainerProvider(ResourceProvider):
         return UpdateResult({**news, "container_id": id_, "running": True})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """What runs now: gone, stopped or running, and what `docker update` can change behind Pulumi's back
+        (memory limit, restart policy), so `pulumi refresh` shows such drift and `up` puts it back."""
         try:
-            state = client().api.inspect_container(id_)["State"]
+            attrs = client().api.inspect_container(id_)
         except docker.errors.NotFound:
             return ReadResult("", {})
-        return ReadResult(id_, {**props, "running": bool(state.get("Running"))})
+        host = attrs.get("HostConfig") or {}
+        memory = host.get("Memory") or 0
+        live = {
+            "running": bool(attrs["State"].get("Running")),
+            "memory": memory // (1024 * 1024) if memory else None,
+            "restart": (host.get("RestartPolicy") or {}).get("Name") or "no",
+        }
+        return ReadResult(id_, {**props, **live})
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         api = client().api

@@ -194,8 +194,11 @@ def _commit_schema(props: dict[str, Any], table: IcebergTable) -> None:
     """
     schema, last_column_id = _evolved_schema(table, props["columns"])
     base = props["catalog_uri"].rstrip("/")
-    config = requests.get(f"{base}/v1/config", params={"warehouse": props["warehouse"]}, timeout=30)
-    config.raise_for_status()
+    try:
+        config = requests.get(f"{base}/v1/config", params={"warehouse": props["warehouse"]}, timeout=30)
+        config.raise_for_status()
+    except requests.RequestException as exc:
+        raise IcebergCatalogError(f"changing the schema of {_identifier(props)}: catalog config: {exc}") from exc
     settings = {**config.json().get("defaults", {}), **config.json().get("overrides", {})}
     prefix = f"/{settings['prefix']}" if settings.get("prefix") else ""
     body = {
@@ -206,7 +209,10 @@ def _commit_schema(props: dict[str, Any], table: IcebergTable) -> None:
         ],
     }
     url = f"{base}/v1{prefix}/namespaces/{props['namespace']}/tables/{props['name']}"
-    response = requests.post(url, json=body, timeout=60)
+    try:
+        response = requests.post(url, json=body, timeout=60)
+    except requests.RequestException as exc:
+        raise IcebergCatalogError(f"changing the schema of {_identifier(props)}: {exc}") from exc
     if not response.ok:
         message = response.json().get("error", {}).get("message", response.text) if response.content else ""
         raise IcebergCatalogError(f"changing the schema of {_identifier(props)}: {response.status_code} {message}")

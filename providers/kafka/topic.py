@@ -131,7 +131,7 @@ class TopicProvider(ResourceProvider):
         except KafkaException:
             # No broker answers (its container is being recreated, say): the topic lives on the broker's
             # volume, so nothing can be said about it; keep what the state knows rather than fail refresh.
-            print(f"warning: Kafka at {props['bootstrap_servers']} did not answer; topic {id_} left as recorded")
+            pulumi.log.warn(f"Kafka at {props['bootstrap_servers']} did not answer; topic {id_} left as recorded")
             return ReadResult(id_, props)
         missing = metadata is None or (
             metadata.error is not None and metadata.error.code() == KafkaError.UNKNOWN_TOPIC_OR_PART

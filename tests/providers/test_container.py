@@ -152,6 +152,25 @@ def test_read_sees_a_stopped_or_removed_container_and_update_restarts_it(dc, nam
         p.delete(created.id, created.outs)
 
 
+def test_refresh_sees_docker_update_behind_pulumis_back_and_update_puts_it_back(dc, name, labels, tiny_image):
+    p = ContainerProvider()
+    props = _props(name, tiny_image, labels)  # 64 MiB, unless-stopped
+    created = p.create(props)
+    try:
+        dc.api.update_container(created.id, mem_limit="128m", memswap_limit="128m", restart_policy={"Name": "no"})
+        refreshed = p.read(created.id, created.outs).outs
+        assert (refreshed["memory"], refreshed["restart"]) == (128, "no")
+        diff = p.diff(created.id, refreshed, props)
+        assert (diff.changes, diff.replaces) == (True, [])  # Docker can put both back in place
+
+        p.update(created.id, refreshed, props)
+        host = dc.api.inspect_container(created.id)["HostConfig"]
+        assert (host["Memory"], host["RestartPolicy"]["Name"]) == (64 * 1024 * 1024, "unless-stopped")
+        assert p.diff(created.id, p.read(created.id, created.outs).outs, props).changes is False
+    finally:
+        p.delete(created.id, created.outs)
+
+
 def test_durations_use_dockers_units():
     assert duration_ns("500ms") == 500_000_000
     assert duration_ns("5s") == 5_000_000_000

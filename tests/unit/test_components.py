@@ -140,9 +140,10 @@ def test_each_engine_gets_its_own_key_limited_to_the_warehouse(mocks, stack_conf
 
     def check(_):
         users = {r.inputs["name"]: r.inputs for r in mocks.resources.values() if r.typ.endswith(":IamUser")}
-        assert set(users) == {"catalog", "flink", "trino", "dagster"}
+        assert set(users) == {"catalog", "flink", "trino", "dagster", "reader"}
         assert users["flink"]["policy_names"] == ["warehouse-rw"]
         assert users["dagster"]["policy_names"] == ["warehouse-ro"]
+        assert users["reader"]["policy_names"] == ["warehouse-ro"]  # what reads the lake from this machine
         policies = {
             r.inputs["name"]: r.inputs["policy"] for r in mocks.resources.values() if r.typ.endswith(":IamPolicy")
         }

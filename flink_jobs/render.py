@@ -11,8 +11,14 @@ from payments.events import BOOLEAN, EVENT_TYPES, INT, JSON, MONEY, TIMESTAMP, E
 from payments.tables import NAMESPACE
 
 SQL_DIR = Path(__file__).parent
+# Blank, to a person: ASCII whitespace, every Unicode separator (no-break and ideographic spaces among
+# them), invisible format characters (zero-width space and joiners, the byte-order mark) and NEL. Java
+# regex classes: Flink's REGEXP and REGEXP_REPLACE use java.util.regex.
+BLANK = r"[\s\p{Z}\p{Cf}\x{85}]"
 # What counts as "no value" in any string field: SQL NULL, JSON null, 'null' in any case, blanks.
-NULL_LIKE = r"^\s*([nN][uU][lL][lL])?\s*$"
+NULL_LIKE = rf"^{BLANK}*([nN][uU][lL][lL])?{BLANK}*$"
+# A JSON number, or a numeric string, as the amount may be sent.
+NUMBER = r"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
 # Timestamps as the guide's troubleshooting section requires: `2006-01-02 15:04:05.000`, no zone.
 TIMESTAMP_FORM = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?$"
 
@@ -31,19 +37,30 @@ def quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _text_column(field_path: str, column: str, is_json: bool) -> str:
-    extract = f"JSON_QUERY(payload, {quote(field_path)})" if is_json else f"JSON_VALUE(payload, {quote(field_path)})"
+def _trimmed(text: str) -> str:
+    """`text` without leading and trailing blanks (Unicode ones too, which TRIM leaves)."""
+    return f"REGEXP_REPLACE({text}, {quote(f'^{BLANK}+|{BLANK}+$')}, '')"
+
+
+def _text_column(field: Field, column: str) -> str:
+    path = quote(field.json_path)
+    extract = f"JSON_QUERY(payload, {path})" if field.type == JSON else f"JSON_VALUE(payload, {path})"
     null_like = f"REGEXP({extract}, {quote(NULL_LIKE)})"
-    return f"  CASE WHEN {null_like} THEN CAST(NULL AS STRING) ELSE {extract} END AS {column}"
+    # An id padded with invisible characters is the same id to a person: store it as one.
+    value = _trimmed(extract) if field.name.endswith("_id") else extract
+    return f"  CASE WHEN {null_like} THEN CAST(NULL AS STRING) ELSE {value} END AS {column}"
 
 
 def _typed_column(column: str, sql_type: str) -> str:
     text = f"{column}_text"
     if column == "currency":
-        return f"  UPPER(TRIM({text})) AS {column}"
+        return f"  UPPER({_trimmed(text)}) AS {column}"
     if sql_type == MONEY:
-        # Wide enough that an absurd amount is judged too large rather than unparseable.
-        return f"  TRY_CAST({text} AS DECIMAL(38, 2)) AS {column}"
+        # Judged as sent: 18 decimals keep 1000000.004 above a bound of 1000000 (bronze rounds it when
+        # storing). A number too large even for this is read approximately, so it is judged too large
+        # rather than unreadable.
+        approx = f"CASE WHEN REGEXP({text}, {quote(NUMBER)}) THEN TRY_CAST({text} AS DOUBLE) END"
+        return f"  TRY_CAST({text} AS DECIMAL(38, 18)) AS {column},\n  {approx} AS {column}_approx"
     if sql_type == TIMESTAMP:
         # Only the SQL form the generators write; and CAST rolls 2026-02-30 over to March, so the value
         # must print back as it was written.
@@ -70,16 +87,18 @@ def rules(event: EventType, settings: ValidationSettings) -> list[tuple[str, str
     out.append(("INVALID_TIMESTAMP", on_object + _any_uncast(f for f in event.fields if f.type == TIMESTAMP)))
     out.append(("INVALID_FIELD_TYPE", on_object + _any_uncast(f for f in event.fields if f.type in (INT, BOOLEAN))))
     out.append(("MISSING_AMOUNT", f"{on_object}amount_text IS NULL"))
-    out.append(("INVALID_AMOUNT_FORMAT", f"{on_object}amount_text IS NOT NULL AND amount IS NULL"))
+    unreadable = "amount IS NULL AND amount_approx IS NULL"
+    out.append(("INVALID_AMOUNT_FORMAT", f"{on_object}amount_text IS NOT NULL AND {unreadable}"))
     whitelist = ", ".join(quote(c) for c in settings.currencies)
     out.append(("INVALID_CURRENCY", f"{on_object}(currency IS NULL OR currency NOT IN ({whitelist}))"))
-    out.append(("INVALID_AMOUNT_NEGATIVE", f"{on_object}amount <= 0"))
-    out.append(("INVALID_AMOUNT_TOO_LARGE", f"{on_object}amount > {settings.max_amount}"))
+    out.append(("INVALID_AMOUNT_NEGATIVE", f"{on_object}COALESCE(amount <= 0, amount_approx <= 0)"))
+    bound = settings.max_amount
+    out.append(("INVALID_AMOUNT_TOO_LARGE", f"{on_object}COALESCE(amount > {bound}, amount_approx > {bound})"))
     return out
 
 
 def validation_sql(event: EventType, settings: ValidationSettings) -> str:
-    text_columns = ",\n".join(_text_column(f.json_path, f"{f.name}_text", f.type == JSON) for f in event.fields)
+    text_columns = ",\n".join(_text_column(f, f"{f.name}_text") for f in event.fields)
     typed_columns = ",\n".join(_typed_column(f.name, f.type) for f in event.fields)
     rule_sql = ",\n".join(f"    CASE WHEN {cond} THEN '{reason}' END" for reason, cond in rules(event, settings))
     return sql_file("validate.sql").format(

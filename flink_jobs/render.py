@@ -116,10 +116,13 @@ def catalog_sql(catalog: str, uri: str, warehouse: str) -> str:
     return sql_file("catalog.sql").format(catalog=catalog, uri=uri, warehouse=warehouse)
 
 
+def bronze_columns(event: EventType) -> list[str]:
+    """The bronze row's columns as selected from `<event>_validated`: money rounded to its stored type."""
+    return [f"CAST({f.name} AS {MONEY}) AS {f.name}" if f.type == MONEY else f.name for f in event.fields]
+
+
 def route_sql(event: EventType, catalog: str) -> str:
-    bronze = ",\n".join(
-        f"  CAST({f.name} AS {MONEY}) AS {f.name}" if f.type == MONEY else f"  {f.name}" for f in event.fields
-    )
+    bronze = ",\n".join(f"  {column}" for column in bronze_columns(event))
     return sql_file("route.sql").format(
         event=event.name,
         bronze=f"{catalog}.{NAMESPACE}.{event.bronze_table}",

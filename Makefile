@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-unit lint format lock generators-logs flink-sql idle-cost bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format lock generators-logs flink-sql idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -46,8 +46,11 @@ refresh: stack ## reconcile state with what really runs
 outputs: stack ## endpoints of the running stack
 	$(PULUMI) stack output
 
-test: bootstrap lint ## lint, then every test (unit, providers against Docker, stack lifecycle)
-	$(VENV)/bin/pytest
+test: bootstrap lint ## lint, then every test (unit, providers against Docker, stack lifecycle) and a representative fault
+	$(VENV)/bin/pytest -m "not faults or representative"
+
+test-faults: bootstrap ## the fault suite on a throwaway stack: restarts, a paused catalog, a Docker daemon restart
+	$(VENV)/bin/pytest tests/stack -m faults
 
 test-unit: bootstrap ## only the tests that need no Docker engine
 	$(VENV)/bin/pytest -m "not docker"

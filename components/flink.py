@@ -1,6 +1,10 @@
 """`FlinkCluster`: a Flink session cluster (JobManager, TaskManagers, SQL Gateway) whose checkpoints and
 savepoints live in the warehouse bucket, so a job can resume after any container, or the whole
-cluster, is recreated."""
+cluster, is recreated.
+
+The cluster runs with Flink's ZooKeeper high availability (a ZooKeeper server of its own): a JobManager
+that restarts, by itself or with the Docker daemon, takes its running jobs back from their latest
+checkpoints with no one submitting them again."""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ from dataclasses import dataclass
 import pulumi
 
 from components.minio import S3Credentials
-from components.service import ServiceArgs, service_image
+from components.service import ServiceArgs, data_volume, service_image
 from providers.docker import (
     Container,
     ContainerArgs,
     ContainerPort,
+    ContainerVolume,
     Healthcheck,
     NetworkAttachment,
 )
@@ -22,6 +27,8 @@ JOBMANAGER_HOST = "jobmanager"
 SQL_GATEWAY_HOST = "sql-gateway"
 REST_PORT = 8081
 SQL_GATEWAY_PORT = 8083
+ZOOKEEPER_HOST = "zookeeper"
+ZOOKEEPER_PORT = 2181
 # Flink's state sits beside the tables it protects, under a prefix of its own.
 STATE_PREFIX = "_flink"
 
@@ -48,7 +55,34 @@ class FlinkCluster(pulumi.ComponentResource):
         self.image = service_image(name, "flink", s, args.base_image_ref, child)
         self.checkpoint_dir = pulumi.Output.concat("s3://", args.bucket, f"/{STATE_PREFIX}/checkpoints")
         self.savepoint_dir = pulumi.Output.concat("s3://", args.bucket, f"/{STATE_PREFIX}/savepoints")
+        # High availability: leadership and the running jobs' pointers in ZooKeeper (its data on a volume,
+        # so a new ZooKeeper container still knows them), the job graphs and checkpoint metadata in the
+        # bucket beside the checkpoints, under a cluster id of the stack's own.
+        self.zookeeper_data = data_volume(name, "zookeeper", s, child)
+        self.zookeeper = Container(
+            f"{name}-zookeeper",
+            ContainerArgs(
+                name=s.docker_name("flink-zookeeper"),
+                image=service_image(f"{name}-zookeeper", "zookeeper", s, args.base_image_ref, child).image_ref,
+                labels=s.labels("flink"),
+                hostname=ZOOKEEPER_HOST,
+                volumes=[ContainerVolume(container_path="/var/lib/zookeeper", volume_name=self.zookeeper_data.name)],
+                networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[ZOOKEEPER_HOST])],
+                memory=256,
+                healthcheck=Healthcheck(tests=["CMD", "/opt/zookeeper/bin/healthcheck"]),
+            ),
+            child,
+        )
+        high_availability = pulumi.Output.concat(
+            "high-availability.type: zookeeper\n",
+            f"high-availability.zookeeper.quorum: {ZOOKEEPER_HOST}:{ZOOKEEPER_PORT}\n",
+            "high-availability.storageDir: s3://",
+            args.bucket,
+            f"/{STATE_PREFIX}/ha\n",
+            f"high-availability.cluster-id: /{s.name_prefix}\n",
+        )
         common_envs: dict[str, pulumi.Input[str]] = {
+            "FLINK_CONF_EXTRA": high_availability,
             "FLINK_JOBMANAGER_HOST": JOBMANAGER_HOST,
             "FLINK_TASK_SLOTS": str(f.task_slots),
             "FLINK_PARALLELISM": "1",
@@ -100,7 +134,8 @@ class FlinkCluster(pulumi.ComponentResource):
             )
 
         rest = ContainerPort(internal=REST_PORT, external=f.rest_port, ip=s.bind_address)
-        self.jobmanager = container(JOBMANAGER_HOST, "jobmanager", [rest], f.jobmanager_memory_mb, child)
+        after_zookeeper = pulumi.ResourceOptions(parent=self, depends_on=[self.zookeeper])
+        self.jobmanager = container(JOBMANAGER_HOST, "jobmanager", [rest], f.jobmanager_memory_mb, after_zookeeper)
         after_jm = pulumi.ResourceOptions(parent=self, depends_on=[self.jobmanager])
         self.taskmanagers = [
             container(

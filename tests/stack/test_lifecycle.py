@@ -94,6 +94,7 @@ def _owned(s) -> dict[str, list[str]]:
             f"{s.prefix}-flink-jobmanager",
             f"{s.prefix}-flink-sql-gateway",
             f"{s.prefix}-flink-taskmanager1",
+            f"{s.prefix}-flink-zookeeper",
             f"{s.prefix}-jr-payment_subscriptions",
             f"{s.prefix}-jr-payments",
             f"{s.prefix}-kafka",
@@ -101,7 +102,12 @@ def _owned(s) -> dict[str, list[str]]:
             f"{s.prefix}-nessie",
         ],
         "networks": [f"{s.prefix}-net"],
-        "volumes": [f"{s.prefix}-catalog-db-data", f"{s.prefix}-kafka-data", f"{s.prefix}-minio-data"],
+        "volumes": [
+            f"{s.prefix}-catalog-db-data",
+            f"{s.prefix}-kafka-data",
+            f"{s.prefix}-minio-data",
+            f"{s.prefix}-zookeeper-data",
+        ],
     }
 
 

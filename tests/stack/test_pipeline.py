@@ -108,6 +108,30 @@ def test_a_killed_taskmanager_loses_and_duplicates_nothing(pipeline, sender, lan
     assert_exactly_once(sender, landed())
 
 
+def test_a_restarted_jobmanager_takes_its_job_back_by_itself(pipeline, sender, landed):
+    s, outputs = pipeline
+    rest = outputs["flink_ui_url"].value
+    job_id = s.resources("FlinkSqlJob")[0]["outputs"]["job_id"]
+    with Flow(sender):
+        sender.send_golden()
+        client().containers.get(f"{s.prefix}-flink-jobmanager").restart(timeout=30)
+        # No `pulumi up`: high availability brings the same job back from its latest checkpoint.
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not _running(rest, job_id):
+            time.sleep(2)
+    assert _running(rest, job_id), f"job {job_id} did not come back by itself within 300 s"
+    assert_exactly_once(sender, landed())
+    changes = s.preview().change_summary
+    assert set(changes) == {auto.OpType.SAME}, f"nothing for `up` to do: {changes}"
+
+
+def _running(rest: str, job_id: str) -> bool:
+    try:
+        return any(j["jid"] == job_id and j["state"] == "RUNNING" for j in _jobs(rest))
+    except (requests.RequestException, KeyError, ValueError):
+        return False  # the JobManager is still starting
+
+
 def test_flink_destroyed_and_created_again_resumes_where_it_stopped(pipeline, sender, landed):
     s, _ = pipeline
     sender.send_golden()

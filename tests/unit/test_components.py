@@ -178,6 +178,30 @@ def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, program)
 
 
 @pulumi.runtime.test
+def test_the_flink_cluster_is_highly_available_through_a_zookeeper_of_its_own(mocks, program):
+    flink = program({"namePrefix": "lh-unit"})["flink"]
+
+    def check(_):
+        zookeeper = mocks.resources["flink-zookeeper"].inputs
+        assert zookeeper["networks_advanced"] == [{"name": "lh-unit-net", "aliases": ["zookeeper"]}]
+        # Its znodes outlive the container: a new ZooKeeper still knows the running jobs.
+        assert zookeeper["volumes"][0]["volume_name"] == "lh-unit-zookeeper-data"
+        for role in ("jobmanager", "taskmanager1", "sql-gateway"):
+            ha = dict(
+                line.split(": ", 1)
+                for line in mocks.resources[f"flink-{role}"].inputs["envs"]["FLINK_CONF_EXTRA"].splitlines()
+            )
+            assert ha == {
+                "high-availability.type": "zookeeper",
+                "high-availability.zookeeper.quorum": "zookeeper:2181",
+                "high-availability.storageDir": "s3://warehouse/_flink/ha",
+                "high-availability.cluster-id": "/lh-unit",
+            }, role
+
+    return pulumi.Output.all(flink.sql_gateway_url, *(tm.container_id for tm in flink.taskmanagers)).apply(check)
+
+
+@pulumi.runtime.test
 def test_each_enabled_generator_produces_its_topic_at_its_interval(mocks, program):
     generators = program({"generators": {"payment_subscriptions": {"enabled": False}}})["generators"]
     assert list(generators.containers) == ["payments"]  # charges, refunds and disputes share one JR process

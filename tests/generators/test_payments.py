@@ -206,6 +206,17 @@ def _check_reference(e: dict, charges: dict[str, dict]) -> None:
     assert e["created_at"] >= charge["created_at"], "created before its charge"
 
 
+def _referring_events(distinct, event: EventType, may_lack: set[str]) -> list[tuple[dict, str]]:
+    """The well-formed events of a type that refers to charges, each with its action (`succeeded` of
+    `refund.succeeded`), once its fields and the checks common to every type have passed."""
+    out = []
+    for e in _events(distinct[event.name]):
+        assert set(e) | may_lack == _json_keys(event), sorted(e)
+        _check_common(e, f"{event.entity}.")
+        out.append((e, e["event_type"].removeprefix(f"{event.entity}.")))
+    return out
+
+
 def _check_common(e: dict, action_prefix: str) -> None:
     assert UUID.match(e["event_id"])
     assert e["event_type"].startswith(action_prefix)
@@ -227,18 +238,12 @@ def _json_keys(event: EventType) -> set[str]:
     return {f.key or f.name for f in event.fields}
 
 
-REFUND_FIELDS = _json_keys(REFUNDS)
-
-
 def test_refunds_are_consistent_refer_to_emitted_charges_and_carry_problems_at_their_rates(distinct):
     charges = _charges_by_id(distinct)
     payloads = distinct["payment_refunds"]
-    events = _events(payloads)
+    events = _referring_events(distinct, REFUNDS, may_lack={"charge_id"})
     seen: Counter = Counter()
-    for e in events:
-        assert set(e) | {"charge_id"} == REFUND_FIELDS, sorted(e)
-        _check_common(e, "refund.")
-        action = e["event_type"].removeprefix("refund.")
+    for e, action in events:
         assert action in REFUND_STATUS
         if _null_like(e["status"]):
             seen["NULL_STATUS"] += 1
@@ -277,18 +282,14 @@ def test_refunds_are_consistent_refer_to_emitted_charges_and_carry_problems_at_t
 
 DISPUTE_STATUS = {"created": {"needs_response"}, "updated": {"under_review"}, "closed": {"won", "lost"}}
 DISPUTE_REASONS = {"fraudulent", "unrecognized", "duplicate", "subscription_canceled", "product_not_received"}
-DISPUTE_FIELDS = _json_keys(DISPUTES)
 
 
 def test_disputes_are_consistent_refer_to_emitted_charges_and_carry_problems_at_their_rates(distinct):
     charges = _charges_by_id(distinct)
     payloads = distinct["payment_disputes"]
-    events = _events(payloads)
+    events = _referring_events(distinct, DISPUTES, may_lack={"charge_id", "metadata"})
     seen: Counter = Counter()
-    for e in events:
-        assert set(e) | {"charge_id", "metadata"} == DISPUTE_FIELDS, sorted(e)
-        _check_common(e, "dispute.")
-        action = e["event_type"].removeprefix("dispute.")
+    for e, action in events:
         assert e["status"] in DISPUTE_STATUS[action], e
         assert e["reason"] in DISPUTE_REASONS
         assert re.fullmatch(r"dp_[0-9a-f]{32}", e["dispute_id"])

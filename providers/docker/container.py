@@ -54,9 +54,10 @@ class NetworkAttachment:
 
 @dataclass
 class Healthcheck:
-    """Docker's health check. Probes run every `start_interval` while the container starts (so `create`
-    returns soon after the service answers), then every `interval`: each probe is a process started in the
-    container, and at a few seconds apart they would cost an idle stack more than its own work."""
+    """Docker's health check: every `interval` once the container runs, since each probe is a process
+    started in the container and a few seconds apart they would cost an idle stack more than its own work.
+    While it starts, Docker probes every `start_interval` (engines with API 1.44 or later) and the provider
+    runs the check itself every second (`wait_until_ready`), so `create` returns as soon as it passes."""
 
     tests: list[str]  # Docker form: ["CMD", "/usr/local/bin/healthcheck"]
     interval: str = "30s"

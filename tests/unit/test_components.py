@@ -159,7 +159,7 @@ def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, program)
     flink = program({"flink": {"taskManagers": 2, "restPort": 18081, "checkpointInterval": "30s"}})["flink"]
 
     def check(args):
-        rest_url, _ = args
+        rest_url, *_ = args
         assert rest_url == "http://127.0.0.1:18081"
         jm = mocks.resources["flink-jobmanager"].inputs
         assert jm["command"] == ["jobmanager"]
@@ -174,7 +174,9 @@ def test_flink_keeps_its_state_in_the_warehouse_with_its_own_key(mocks, program)
         assert tms == ["flink-taskmanager1", "flink-taskmanager2"]
         assert mocks.resources["flink-taskmanager2"].inputs["envs"]["FLINK_TM_RESOURCE_ID"] == "taskmanager2"
 
-    return pulumi.Output.all(flink.rest_url, flink.sql_gateway_url).apply(check)
+    # Every container the check reads: resources register in any order.
+    taskmanagers = (tm.container_id for tm in flink.taskmanagers)
+    return pulumi.Output.all(flink.rest_url, flink.sql_gateway_url, *taskmanagers).apply(check)
 
 
 @pulumi.runtime.test

@@ -141,4 +141,5 @@ def test_the_component_runs_one_container_per_process(mocks, program):
         assert subs["name"] == "lh-unit-jr-payment_subscriptions"
         assert subs["envs"]["EMITTERS_SPEC"] == "payment_subscriptions payment_subscriptions 3s 1 0"
 
-    return generators.containers["payments"].container_id.apply(check)
+    # Both: resources register in any order, and the check reads both containers' inputs.
+    return pulumi.Output.all(*(c.container_id for c in generators.containers.values())).apply(check)

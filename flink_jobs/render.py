@@ -17,8 +17,6 @@ SQL_DIR = Path(__file__).parent
 BLANK = r"[\s\p{Z}\p{Cf}\x{85}]"
 # What counts as "no value" in any string field: SQL NULL, JSON null, 'null' in any case, blanks.
 NULL_LIKE = rf"^{BLANK}*([nN][uU][lL][lL])?{BLANK}*$"
-# A JSON number, or a numeric string, as the amount may be sent.
-NUMBER = r"^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
 # Timestamps as the guide's troubleshooting section requires: `2006-01-02 15:04:05.000`, no zone.
 TIMESTAMP_FORM = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?$"
 
@@ -43,8 +41,9 @@ def _trimmed(text: str) -> str:
 
 
 def _text_column(field: Field, column: str) -> str:
-    path = quote(field.json_path)
-    extract = f"JSON_QUERY(payload, {path})" if field.type == JSON else f"JSON_VALUE(payload, {path})"
+    # JSON_OBJECT_FIELDS (validate.sql) has read the payload once: scalars and structures by top-level key.
+    source = "structures" if field.type == JSON else "scalars"
+    extract = f"{source}[{quote(field.json_key)}]"
     null_like = f"REGEXP({extract}, {quote(NULL_LIKE)})"
     # An id padded with invisible characters is the same id to a person: store it as one.
     value = _trimmed(extract) if field.name.endswith("_id") else extract
@@ -56,11 +55,9 @@ def _typed_column(column: str, sql_type: str) -> str:
     if column == "currency":
         return f"  UPPER({_trimmed(text)}) AS {column}"
     if sql_type == MONEY:
-        # Judged as sent: 18 decimals keep 1000000.004 above a bound of 1000000 (bronze rounds it when
-        # storing). A number too large even for this is read approximately, so it is judged too large
-        # rather than unreadable.
-        approx = f"CASE WHEN REGEXP({text}, {quote(NUMBER)}) THEN TRY_CAST({text} AS DOUBLE) END"
-        return f"  TRY_CAST({text} AS DECIMAL(38, 18)) AS {column},\n  {approx} AS {column}_approx"
+        # Read exactly, whatever its length, to 18 decimals (bronze rounds it to cents when storing); the
+        # rules compare the text itself, so they judge the amount as sent.
+        return f"  DECIMAL_TEXT_VALUE({text}) AS {column}"
     if sql_type == TIMESTAMP:
         # Only the SQL form the generators write; and CAST rolls 2026-02-30 over to March, so the value
         # must print back as it was written.
@@ -80,20 +77,23 @@ def _any_uncast(fields: Iterable[Field]) -> str:
 
 def rules(event: EventType, settings: ValidationSettings) -> list[tuple[str, str]]:
     """(reason, condition) in precedence order: the first that holds is the row's rejection_reason."""
-    on_object = "is_object AND "
-    out = [("NOT_JSON_OBJECT", "NOT is_object")]
+    on_object = "parse_status = 'OBJECT' AND "
+    out = [
+        ("NOT_JSON_OBJECT", "parse_status IN ('NOT_JSON', 'NOT_OBJECT')"),
+        ("PAYLOAD_TOO_COMPLEX", "parse_status = 'TOO_COMPLEX'"),
+    ]
     out += [(reason, f"{on_object}{column}_text IS NULL") for column, reason in event.required]
     out.append(("MISSING_CREATED_AT", f"{on_object}created_at_text IS NULL"))
     out.append(("INVALID_TIMESTAMP", on_object + _any_uncast(f for f in event.fields if f.type == TIMESTAMP)))
     out.append(("INVALID_FIELD_TYPE", on_object + _any_uncast(f for f in event.fields if f.type in (INT, BOOLEAN))))
     out.append(("MISSING_AMOUNT", f"{on_object}amount_text IS NULL"))
-    unreadable = "amount IS NULL AND amount_approx IS NULL"
-    out.append(("INVALID_AMOUNT_FORMAT", f"{on_object}amount_text IS NOT NULL AND {unreadable}"))
+    sign = "COMPARE_DECIMAL_TEXT(amount_text, '0')"
+    out.append(("INVALID_AMOUNT_FORMAT", f"{on_object}amount_text IS NOT NULL AND {sign} IS NULL"))
     whitelist = ", ".join(quote(c) for c in settings.currencies)
     out.append(("INVALID_CURRENCY", f"{on_object}(currency IS NULL OR currency NOT IN ({whitelist}))"))
-    out.append(("INVALID_AMOUNT_NEGATIVE", f"{on_object}COALESCE(amount <= 0, amount_approx <= 0)"))
-    bound = settings.max_amount
-    out.append(("INVALID_AMOUNT_TOO_LARGE", f"{on_object}COALESCE(amount > {bound}, amount_approx > {bound})"))
+    out.append(("INVALID_AMOUNT_NEGATIVE", f"{on_object}{sign} <= 0"))
+    bound = quote(str(settings.max_amount))
+    out.append(("INVALID_AMOUNT_TOO_LARGE", f"{on_object}COMPARE_DECIMAL_TEXT(amount_text, {bound}) > 0"))
     return out
 
 

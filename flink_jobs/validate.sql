@@ -1,8 +1,17 @@
 -- Validation of one event type ({event}): every Kafka record reaches these views, whatever it holds.
--- Nothing in them can throw: parsing is JSON_VALUE/JSON_QUERY (NULL on error) and TRY_CAST, so a bad
--- record is judged, never fatal. Placeholders in braces are filled by render.py from events.py.
+-- Nothing in them can throw: the functions below return a status or NULL, and casts are TRY_CAST, so a
+-- bad record is judged, never fatal. Placeholders in braces are filled by render.py from payments/.
 
--- 1. Parse: each field as text. 'null', 'NULL', '' and whitespace-only strings become NULL.
+-- The job's functions, from lib/lakehouse-flink-functions.jar (images/flink/functions/).
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_OBJECT_FIELDS
+  AS 'streaming.lakehouse.flink.JsonObjectFields' LANGUAGE JAVA;
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COMPARE_DECIMAL_TEXT
+  AS 'streaming.lakehouse.flink.CompareDecimalText' LANGUAGE JAVA;
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS DECIMAL_TEXT_VALUE
+  AS 'streaming.lakehouse.flink.DecimalTextValue' LANGUAGE JAVA;
+
+-- 1. Parse, once per record: parse_status, then each field as text. 'null', 'NULL', '' and blank strings
+--    become NULL.
 CREATE TEMPORARY VIEW {event}_parsed AS
 SELECT
   payload,
@@ -10,9 +19,9 @@ SELECT
   kafka_partition,
   kafka_offset,
   kafka_timestamp,
-  COALESCE(payload IS JSON OBJECT, FALSE) AS is_object,
+  parse_status,
 {text_columns}
-FROM raw_{event};
+FROM raw_{event}, LATERAL TABLE(JSON_OBJECT_FIELDS(payload));
 
 -- 2. Type: TRY_CAST to the bronze types; a value that does not cast stays NULL and is judged below.
 CREATE TEMPORARY VIEW {event}_typed AS

@@ -4,6 +4,7 @@ the SQL golden tests, the end-to-end pipeline tests and the bench, so all judge 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -15,6 +16,9 @@ from payments.events import EVENT_TYPES, event_type
 # A large payload is judged like any other. Kept to 60 kB because the golden tests put payloads in VALUES
 # literals, which become part of the job graph; through Kafka the limit is the topic's max.message.bytes.
 HUGE = "x" * 60_000
+# A value `"<<RAW:1 0*1000>>"` is written into the payload as raw JSON text: space-separated parts, each
+# `text` or `text*count` (here a 1 and 1,000 zeros: a number no YAML or Python float can hold as such).
+_RAW = re.compile(r'"<<RAW:((?:[^"\\]|\\.)*)>>"')
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,15 @@ def _payload(base: dict[str, Any], case: dict[str, Any]) -> str | None:
     doc = {**base, **{k: HUGE if v == "<<PAD>>" else v for k, v in case.get("set", {}).items()}}
     for key in case.get("unset", []):
         doc.pop(key)
-    return json.dumps(doc, ensure_ascii=False)
+    return _RAW.sub(lambda m: _expand(json.loads(f'"{m.group(1)}"')), json.dumps(doc, ensure_ascii=False))
+
+
+def _expand(parts: str) -> str:
+    def part(p: str) -> str:
+        text, _, count = p.rpartition("*")
+        return text * int(count) if text and count.isdigit() else p
+
+    return "".join(part(p) for p in parts.split(" "))
 
 
 def valid_event(event_name: str, event_id: str, **changes: Any) -> str:

@@ -32,8 +32,9 @@ class Field:
     key: str | None = None
 
     @property
-    def json_path(self) -> str:
-        return f"$.{self.key or self.name}" if (self.key or self.name)[0].isalpha() else f"$['{self.key}']"
+    def json_key(self) -> str:
+        """The top-level key of the event's JSON object that holds this field."""
+        return self.key or self.name
 
 
 def fields(spec: str) -> tuple[Field, ...]:

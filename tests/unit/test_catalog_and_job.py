@@ -65,7 +65,7 @@ def test_one_job_inserts_every_stream_into_its_tables(mocks, program):
         )
         setup = "\n".join(inputs["setup"])
         assert "'uri' = 'http://nessie:19120/iceberg/'" in setup
-        assert "amount > 5000" in setup, "the configured bound is the rule the job runs"
+        assert "'5000') > 0 THEN 'INVALID_AMOUNT_TOO_LARGE'" in setup, "the configured bound is the rule the job runs"
         assert "'properties.bootstrap.servers' = 'kafka:29092'" in setup
         assert inputs["state_store"]["access_key"] == "flink"
 

@@ -38,7 +38,7 @@ def test_required_columns_and_table_columns_are_fields_of_the_type():
 
 def test_field_words_give_name_type_and_json_key():
     amount, flag, interval = fields("amount:money three_ds:boolean=3ds billing_interval=interval")
-    assert (amount.name, amount.type, amount.json_path) == ("amount", "DECIMAL(10, 2)", "$.amount")
-    assert (flag.type, flag.json_path) == ("BOOLEAN", "$['3ds']")
-    assert (interval.type, interval.json_path) == ("STRING", "$.interval")
+    assert (amount.name, amount.type, amount.json_key) == ("amount", "DECIMAL(10, 2)", "amount")
+    assert (flag.type, flag.json_key) == ("BOOLEAN", "3ds")
+    assert (interval.type, interval.json_key) == ("STRING", "interval")
     assert event_type("payment_refunds").references == (event_type("payment_charges"),)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from providers.errors import IcebergCatalogError
 from providers.iceberg.catalog import rest_catalog
 from providers.iceberg.namespace import NamespaceProvider
 from providers.iceberg.table import TableProvider
+from tests.support import RUN
 
 
 @pytest.fixture
@@ -88,3 +91,14 @@ def test_an_impossible_change_made_behind_preview_is_refused(iceberg_catalog, na
             p.update(created.id, v1, _table(namespace, iceberg_catalog, [("id", "string"), ("n", "string")]))
     finally:
         p.delete(created.id, v1)
+
+
+def test_a_restarting_catalog_is_waited_for_not_reported_missing(dc, iceberg_catalog, namespace):
+    """A destroy or refresh right after a restart (of the catalog, of the Docker daemon) must find the catalog,
+    not fail: connecting is retried while it is down. The namespace is gone afterwards (in-memory store)."""
+    nessie = dc.containers.get(f"lhtest-{RUN}-nessie")
+    nessie.stop(timeout=10)
+    threading.Timer(5, nessie.start).start()
+    catalog = rest_catalog(iceberg_catalog)  # refused for 5 s, then starting
+    assert (namespace,) not in catalog.list_namespaces()
+    catalog.create_namespace(namespace)  # what the fixture's teardown drops

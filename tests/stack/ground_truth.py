@@ -23,6 +23,9 @@ from tools.lake import Key, Lake
 TOPICS = event_names()
 CATCH_UP_TIMEOUT_S = 900  # a loaded 2-core machine: generous, and only ever reached when something is wrong
 LAND_AFTER_CATCH_UP_S = 180  # the Iceberg commits of the checkpoint that committed the offsets, or a restore's
+# How long the producer keeps retrying an event while Kafka is away (a restart of everything on a loaded
+# 2-core machine takes minutes); idempotence keeps the retries from writing it twice.
+DELIVERY_TIMEOUT_S = 600
 
 
 class Sender:
@@ -30,7 +33,14 @@ class Sender:
 
     def __init__(self, bootstrap: str) -> None:
         self.bootstrap = bootstrap
-        self.producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "linger.ms": 5})
+        self.producer = Producer(
+            {
+                "bootstrap.servers": bootstrap,
+                "enable.idempotence": True,
+                "linger.ms": 5,
+                "delivery.timeout.ms": DELIVERY_TIMEOUT_S * 1000,
+            }
+        )
         self.expected: dict[Key, str | None] = {}
         self.lock = threading.Lock()
 
@@ -56,7 +66,8 @@ class Sender:
         self.flush()
 
     def flush(self) -> None:
-        assert self.producer.flush(60) == 0, "events still unsent after 60 s"
+        unsent = self.producer.flush(DELIVERY_TIMEOUT_S)
+        assert unsent == 0, f"{unsent} events still unsent after {DELIVERY_TIMEOUT_S} s"
 
     def keys(self) -> set[Key]:
         with self.lock:

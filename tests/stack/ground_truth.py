@@ -52,7 +52,7 @@ class Sender:
 
         try:
             key = json.loads(payload)["event_id"] if payload else None
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, RecursionError):  # Python's parser stops at ~1,000 levels
             key = None
         self.producer.produce(topic, value=payload, key=key if isinstance(key, str) else None, on_delivery=delivered)
         self.producer.poll(0)

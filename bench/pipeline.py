@@ -11,8 +11,6 @@ The job commits on checkpoints, so a run shorter than a few checkpoint intervals
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import time
 import uuid
 
@@ -21,6 +19,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from payments.cases import cases, valid_event
 from payments.events import CHARGES
 from tools.lake import Lake
+from tools.outputs import stack_outputs
 
 TOPIC = CHARGES.topic
 
@@ -39,12 +38,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--timeout", type=float, default=900)
     args = parser.parse_args()
-    outputs = json.loads(
-        subprocess.run(
-            ["pulumi", "stack", "output", "--json", "--show-secrets", "--stack", args.stack],
-            capture_output=True, text=True, check=True,
-        ).stdout
-    )  # fmt: skip
+    outputs = stack_outputs(args.stack, secrets=True)
     bootstrap = outputs["kafka_bootstrap_servers"]
     lake = Lake(outputs)
     invalid = [c.payload for c in cases(TOPIC) if c.reasons]

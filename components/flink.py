@@ -45,6 +45,9 @@ class FlinkCluster(pulumi.ComponentResource):
     sql_gateway_url: pulumi.Output[str]
     checkpoint_dir: pulumi.Output[str]
     savepoint_dir: pulumi.Output[str]
+    # Which cluster this is: the JobManager container's id, new whenever the JobManager is replaced (a job
+    # submitted to it must then be moved from the old cluster to the new one).
+    cluster_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: FlinkClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("streaming-lakehouse:index:FlinkCluster", name, None, opts)
@@ -154,8 +157,10 @@ class FlinkCluster(pulumi.ComponentResource):
         self.sql_gateway_url = self.sql_gateway.container_id.apply(
             lambda _: f"http://{s.bind_address}:{f.sql_gateway_port}"
         )
+        self.cluster_id = self.jobmanager.container_id
         self.register_outputs(
             {
+                "cluster_id": self.cluster_id,
                 "rest_url": self.rest_url,
                 "sql_gateway_url": self.sql_gateway_url,
                 "checkpoint_dir": self.checkpoint_dir,

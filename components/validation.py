@@ -33,6 +33,7 @@ class ValidationJobArgs:
 
 
 class ValidationJob(pulumi.ComponentResource):
+    consumer_group: str  # the job's Kafka consumer group: its committed offsets are what it has landed
     job_id: pulumi.Output[str]
     state: pulumi.Output[str]
     ui_url: pulumi.Output[str]
@@ -40,11 +41,13 @@ class ValidationJob(pulumi.ComponentResource):
     def __init__(self, name: str, args: ValidationJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("streaming-lakehouse:index:ValidationJob", name, None, opts)
         s = args.settings
+        self.consumer_group = f"{s.name_prefix}-{JOB_NAME}"
 
         def setup(inputs: list[str]) -> list[str]:
             bootstrap, catalog_uri = inputs
-            group_id = f"{s.name_prefix}-{JOB_NAME}"
-            return job_setup(s.validation, bootstrap, group_id, CATALOG_NAME, catalog_uri, args.catalog.warehouse)
+            return job_setup(
+                s.validation, bootstrap, self.consumer_group, CATALOG_NAME, catalog_uri, args.catalog.warehouse
+            )
 
         self.job = FlinkSqlJob(
             f"{name}-job",
@@ -61,11 +64,12 @@ class ValidationJob(pulumi.ComponentResource):
                     secret_key=args.s3_credentials.secret_access_key,
                     prefix=STATE_PREFIX,
                 ),
-                cluster_id=args.flink.jobmanager.container_id,
+                cluster_id=args.flink.cluster_id,
             ),
             pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[*args.depends_on, args.flink.sql_gateway, *args.flink.taskmanagers],
+                # The whole cluster: its SQL Gateway up and every TaskManager registered before submitting.
+                depends_on=[*args.depends_on, args.flink],
             ),
         )
         self.job_id = self.job.job_id

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import tarfile
 from components.validation import CATALOG_NAME
 from flink_jobs.render import catalog_sql, statements
 from providers.docker._client import LABEL_STACK, client
+from tools.outputs import stack_outputs
 
 INIT = "/tmp/lakehouse-init.sql"
 GUIDE_CATALOG_NAME = "polaris_catalog"
@@ -44,11 +44,7 @@ def main() -> None:
     parser.add_argument("--stack", default="dev")
     parser.add_argument("-e", "--execute", default="", help="statements to run instead of the prompt")
     args = parser.parse_args()
-    outputs = json.loads(
-        subprocess.run(
-            ["pulumi", "stack", "output", "--json", "--stack", args.stack], capture_output=True, text=True, check=True
-        ).stdout
-    )
+    outputs = stack_outputs(args.stack)
     only = {"label": [f"{LABEL_STACK}={args.stack}", "io.streaming-lakehouse.component=flink"]}
     gateways = [c for c in client().containers.list(filters=only) if c.name.endswith("-flink-sql-gateway")]
     if not gateways:

@@ -8,11 +8,10 @@ and problem rates, plus `BURST`), removed when it ends. The stack's own generato
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import time
 
 from providers.docker._client import LABEL_STACK, client
+from tools.outputs import stack_outputs
 from tools.peek_topics import end_offsets
 
 
@@ -26,8 +25,7 @@ def main() -> None:
     generators = [c for c in dc.containers.list(filters=only) if not c.name.endswith("-burst")]
     if not generators:
         raise SystemExit(f"no running generator in stack {args.stack!r}: `make up STACK={args.stack}` first")
-    outputs = json.loads(subprocess.run(["pulumi", "stack", "output", "--json", "--stack", args.stack],
-                                        capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    outputs = stack_outputs(args.stack)
     bootstrap = outputs["kafka_bootstrap_servers"]
     topics = [line.split()[1] for g in generators for line in _env(g).get("EMITTERS_SPEC", "").splitlines()]
     before, start = end_offsets(bootstrap, topics), time.monotonic()

@@ -7,15 +7,14 @@ and compares it with what the running generators are configured to produce.
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import subprocess
 import time
 
 from confluent_kafka import Consumer, TopicPartition
 
 from payments.events import TOPICS
 from providers.docker._client import LABEL_STACK, client
+from tools.outputs import stack_outputs
 
 _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
 
@@ -85,8 +84,7 @@ def main() -> None:
     containers = client().containers.list(all=True, filters=only)
     for container in containers:
         print(f"{container.name}: {container.status}")
-    outputs = json.loads(subprocess.run(["pulumi", "stack", "output", "--json", "--stack", args.stack],
-                                        capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    outputs = stack_outputs(args.stack)
     bootstrap = outputs["kafka_bootstrap_servers"]
     if args.window:
         rates = configured_rates(containers)

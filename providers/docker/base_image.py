@@ -21,8 +21,8 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
 from providers.docker._client import build_log_error, client, digest_tree, digest_values
-from providers.docker._props import to_props
 from providers.errors import BaseImageError, ImageBuildError
+from providers.props import to_props
 
 DEFAULT_CA_DIR = "/usr/local/share/ca-certificates"
 _IN_IMAGE_CA_DIR = "/usr/local/share/ca-certificates/host"

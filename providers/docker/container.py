@@ -18,8 +18,8 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
 from providers.docker._client import client
-from providers.docker._props import to_props
 from providers.errors import ContainerStartError, DockerUnavailableError
+from providers.props import to_props
 
 # Inputs Docker can change on a running container, or that only steer this provider.
 IN_PLACE = frozenset({"restart", "memory", "wait", "wait_timeout", "must_run"})

@@ -17,8 +17,8 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
 from providers.docker._client import build_log_error, client, digest_context, digest_values, project_root
-from providers.docker._props import to_props
 from providers.errors import ImageBuildError
+from providers.props import to_props
 
 BUILD_TIMEOUT_S = 3600
 

@@ -10,8 +10,8 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider
 
 from providers.docker._client import changed_keys, client
-from providers.docker._props import to_props
 from providers.errors import ResourceInUseError
+from providers.props import to_props
 
 _INPUTS = ("name", "driver", "labels")
 

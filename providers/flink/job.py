@@ -28,10 +28,10 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from providers.docker._props import to_props
 from providers.errors import FlinkSqlError
 from providers.flink.gateway import session
 from providers.flink.rest import FlinkRest
+from providers.props import to_props
 
 # States in which the job is alive or Flink itself is bringing it back (after a TaskManager loss, say).
 ALIVE = frozenset({"INITIALIZING", "CREATED", "RUNNING", "RESTARTING"})

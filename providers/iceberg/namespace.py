@@ -10,8 +10,8 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 from pyiceberg.exceptions import NamespaceAlreadyExistsError, NoSuchNamespaceError
 
-from providers.docker._props import to_props
 from providers.iceberg.catalog import refusals, rest_catalog
+from providers.props import to_props
 
 
 @dataclass

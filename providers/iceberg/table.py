@@ -47,9 +47,9 @@ from pyiceberg.types import (
     TimestamptzType,
 )
 
-from providers.docker._props import to_props
 from providers.errors import IcebergCatalogError
 from providers.iceberg.catalog import refusals, rest_catalog
+from providers.props import to_props
 
 _PRIMITIVES: dict[str, IcebergType] = {
     "boolean": BooleanType(),

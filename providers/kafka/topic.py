@@ -32,8 +32,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from providers.docker._props import to_props
 from providers.errors import KafkaTopicError
+from providers.props import to_props
 
 TIMEOUT_S = 30
 READ_TIMEOUT_S = 10

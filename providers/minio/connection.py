@@ -10,7 +10,7 @@ from minio import Minio
 from minio.credentials import StaticProvider
 from minio.minioadmin import MinioAdmin
 
-from providers.docker._props import to_props
+from providers.props import to_props
 
 # The connection's password is secret: it must stay secret in the outputs too.
 SECRET_OUTPUTS = ["minio_password"]

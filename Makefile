@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format lock generators-logs flink-sql idle-cost bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format lock generators-logs flink-sql flink-attach status docker-status docker-logs idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -50,7 +50,7 @@ test: bootstrap lint ## lint, then every test (unit, providers against Docker, s
 	$(VENV)/bin/pytest -m "not faults or representative"
 
 test-faults: bootstrap ## the fault suite on a throwaway stack: restarts, a paused catalog, a Docker daemon restart
-	$(VENV)/bin/pytest tests/stack -m faults
+	$(VENV)/bin/pytest tests/stack -m faults -rP
 
 test-unit: bootstrap ## only the tests that need no Docker engine
 	$(VENV)/bin/pytest -m "not docker"
@@ -84,6 +84,18 @@ generators-burst: stack ## benchmark burst: BURST (default 100000) events per ty
 
 flink-sql: stack ## the Flink SQL client on the Iceberg tables (SQL="..." runs statements and exits)
 	$(VENV)/bin/python tools/flink_sql.py --stack $(STACK) $(if $(SQL),-e "$(SQL)")
+
+flink-attach: flink-sql ## the guide's name for make flink-sql
+
+status: stack ## every container's health, the job's state, consumer lag per topic, rows per table
+	$(VENV)/bin/python tools/status.py --stack $(STACK)
+
+docker-status: status ## the guide's name for make status
+
+docker-logs: ## a service's logs, followed (SERVICE=kafka, flink-jobmanager, trino, ...; every service when unset)
+	@names=$$(docker ps --filter "label=com.pulumi.stack=$(STACK)" --format '{{.Names}}' | grep -E -- '-$(or $(SERVICE),.*)$$'); \
+	[ -n "$$names" ] || { echo "no running container of stack $(STACK) named *-$(SERVICE)"; exit 1; }; \
+	echo "$$names" | xargs -P 32 -I{} sh -c 'docker logs -f --tail 20 {} 2>&1 | sed "s/^/{}: /"'
 
 IDLE_WINDOW ?= 60
 idle-cost: stack ## CPU the running stack takes at its event rates, over IDLE_WINDOW seconds (default 60)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 import requests
 from confluent_kafka import Consumer, KafkaException, TopicPartition
@@ -31,15 +30,13 @@ from tools.outputs import stack_outputs
 def containers(stack: str) -> list[tuple[str, str, bool]]:
     """(name, "running (healthy)"-like text, fine?) for every container of the stack."""
     out = []
-    for c in sorted(client().containers.list(all=True, filters={"label": f"{LABEL_STACK}={stack}"}), key=_name):
+    for c in sorted(
+        client().containers.list(all=True, filters={"label": f"{LABEL_STACK}={stack}"}), key=lambda c: c.name
+    ):
         health = c.attrs["State"].get("Health", {}).get("Status")
         fine = c.status == "running" and health in (None, "healthy")
         out.append((c.name, c.status + (f" ({health})" if health else ""), fine))
     return out
-
-
-def _name(container: Any) -> str:
-    return container.name
 
 
 def job_state(rest_url: str) -> str:

@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format lock generators-logs flink-sql flink-attach status docker-status docker-logs idle-cost bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -96,6 +96,14 @@ docker-logs: ## a service's logs, followed (SERVICE=kafka, flink-jobmanager, tri
 	@names=$$(docker ps --filter "label=com.pulumi.stack=$(STACK)" --format '{{.Names}}' | grep -E -- '-$(or $(SERVICE),.*)$$'); \
 	[ -n "$$names" ] || { echo "no running container of stack $(STACK) named *-$(SERVICE)"; exit 1; }; \
 	echo "$$names" | xargs -P 32 -I{} sh -c 'docker logs -f --tail 20 {} 2>&1 | sed "s/^/{}: /"'
+
+trino: stack ## the Trino CLI on the iceberg catalog (SQL="..." runs statements and exits)
+	@c=$$($(PULUMI) stack output trino_container) && if [ -n "$$SQL" ]; then \
+	  docker exec "$$c" trino --catalog iceberg --execute "$$SQL"; \
+	else docker exec -it "$$c" trino --catalog iceberg; fi
+
+dbt: stack ## dbt in the stack against its Trino (ARGS="build" by default; e.g. ARGS="run -s silver")
+	$(VENV)/bin/python tools/dbt.py --stack $(STACK) $(ARGS)
 
 IDLE_WINDOW ?= 60
 idle-cost: stack ## CPU the running stack takes at its event rates, over IDLE_WINDOW seconds (default 60)

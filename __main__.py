@@ -4,11 +4,13 @@ import pulumi
 
 from components import config
 from components.catalog import IcebergCatalog, IcebergCatalogArgs
+from components.dbt import DbtRuntime, DbtRuntimeArgs
 from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
 from components.generators import Generators, GeneratorsArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs
 from components.minio import ObjectStore, ObjectStoreArgs
+from components.trino import Trino, TrinoArgs
 from components.validation import ValidationJob, ValidationJobArgs
 
 settings = config.load()
@@ -51,6 +53,20 @@ validation = ValidationJob(
         depends_on=[*kafka.topics.values(), *catalog.tables.values()],
     ),
 )
+trino = Trino(
+    "trino",
+    TrinoArgs(
+        settings,
+        foundation.network_name,
+        foundation.base_image_ref,
+        catalog_uri=catalog.internal_uri,
+        warehouse=catalog.warehouse,
+        s3_endpoint=minio.internal_s3_endpoint,
+        s3_credentials=minio.credentials["trino"],
+        depends_on=list(catalog.tables.values()),
+    ),
+)
+dbt = DbtRuntime("dbt", DbtRuntimeArgs(settings, foundation.network_name, foundation.base_image_ref))
 generators = Generators(
     "generators",
     GeneratorsArgs(
@@ -83,4 +99,8 @@ pulumi.export("iceberg_namespace", catalog.namespace)
 pulumi.export("validation_job_id", validation.job_id)
 pulumi.export("validation_job_url", validation.ui_url)
 pulumi.export("validation_consumer_group", validation.consumer_group)
+pulumi.export("trino_url", trino.url)
+pulumi.export("trino_container", trino.container_name)
+pulumi.export("trino_internal_url", trino.internal_url)
+pulumi.export("dbt_image", dbt.image_ref)
 pulumi.export("generators", list(generators.containers))

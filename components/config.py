@@ -183,6 +183,19 @@ class FlinkSettings(_Section):
     checkpoint_interval: _text("a duration such as 500ms, 10s or 2m", _DURATION) = "10s"
 
 
+class TrinoSettings(_Section):
+    port: Port = 8080  # HTTP: the CLI, JDBC and the web UI on the host
+    memory_mb: _int("a memory limit in MiB", 1024, 65536) = 2560
+    # Trino's default heap is 80 % of the machine's memory, whatever the container's limit: always bounded.
+    heap_mb: _int("a JVM heap size in MiB", 512, 32768) = 1536
+
+    @model_validator(mode="after")
+    def _heap_fits(self) -> TrinoSettings:
+        if self.heap_mb > self.memory_mb - 512:
+            raise _rule("heapMb", f" ({self.heap_mb}) must leave 512 MiB of trino.memoryMb ({self.memory_mb}) free")
+        return self
+
+
 class ValidationConfig(_Section):
     currencies: Annotated[list[Currency], Field(min_length=1), Form("a list of 3-letter ISO currency codes")] = list(
         ValidationSettings().currencies
@@ -252,6 +265,7 @@ class StackConfig(_Section):
     minio: MinioConfig = Field(default_factory=MinioConfig)
     catalog: CatalogSettings = Field(default_factory=CatalogSettings)
     flink: FlinkSettings = Field(default_factory=FlinkSettings)
+    trino: TrinoSettings = Field(default_factory=TrinoSettings)
     validation: ValidationConfig = Field(default_factory=ValidationConfig)
     generators: Generators = Field(default_factory=Generators)  # type: ignore[valid-type]
     problem_rates: ProblemRates = Field(default_factory=ProblemRates)  # type: ignore[valid-type]
@@ -285,6 +299,7 @@ class StackSettings:
     minio: MinioSettings
     catalog: CatalogSettings
     flink: FlinkSettings
+    trino: TrinoSettings
     validation: ValidationSettings
     generators: tuple[GeneratorSettings, ...]
     problem_rates: dict[str, float]  # by template placeholder name: NULL_VARIATION
@@ -432,6 +447,7 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         minio=MinioSettings(**c.minio.model_dump(), root_password=cfg.get_secret("minioRootPassword")),
         catalog=c.catalog,
         flink=c.flink,
+        trino=c.trino,
         validation=ValidationSettings(tuple(c.validation.currencies), c.validation.max_amount),
         generators=generators,
         problem_rates={key.upper(): rate for key, rate in c.problem_rates.model_dump().items()},

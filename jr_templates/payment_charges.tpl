@@ -1,5 +1,6 @@
 {{- /* payment_charges: one JSON object per message; the message key is the event id.
-     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config.
+     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config,
+     or domain values from payments/ (id spaces in parties.py, value lists in vocabulary.py).
      Every injected problem is drawn independently, so its observed rate can be checked.
      Succeeded, well-formed charges without rule-breaking problems go to the list "charges" (shared by
      the emitters of one JR process), which refunds and disputes draw their charge from. */ -}}
@@ -18,11 +19,12 @@
 {{- $valid_currency := $currency -}}
 {{- if lt (integer 0 10000) @@MIXED_CASE_CURRENCY@@ }}{{ $currency = randoms (printf "%s|%s%s" (lower $currency) (substr 0 1 $currency) (lower (substr 1 3 $currency))) }}{{ end -}}
 {{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ $referable = false }}{{ end -}}
-{{- $customer_id := printf "cus_%06d" (integer 1 5000) -}}
+{{- $customer_id := printf "@@CUSTOMER_ID_FORMAT@@" (integer @@CUSTOMER_ID_FIRST@@ @@CUSTOMER_ID_END@@) -}}
+{{- if lt (integer 0 10000) @@UNKNOWN_CUSTOMER@@ }}{{ $customer_id = printf "@@UNKNOWN_CUSTOMER_ID_FORMAT@@" (integer @@UNKNOWN_CUSTOMER_ID_FIRST@@ @@UNKNOWN_CUSTOMER_ID_END@@) }}{{ end -}}
 {{- $customer := printf "\"%s\"" $customer_id -}}
 {{- if lt (integer 0 10000) @@MISSING_CUSTOMER_ID@@ }}{{ $customer = randoms "null|\"null\"|\"\"" }}{{ $referable = false }}{{ end -}}
-{{- $provider := randoms "stripe|braintree|adyen|checkout|square" -}}
-{{- $merchant := printf "merch_%04d" (integer 1 200) -}}
+{{- $provider := randoms "@@PROVIDERS@@" -}}
+{{- $merchant := printf "@@MERCHANT_ID_FORMAT@@" (integer @@MERCHANT_ID_FIRST@@ @@MERCHANT_ID_END@@) -}}
 {{- $created_at := format_timestamp $created "2006-01-02 15:04:05.000" -}}
 {{- $country := country_random -}}
 {{- $card_country := printf "\"%s\"" $country -}}
@@ -32,11 +34,11 @@
 {{- if lt (integer 0 10000) @@NULL_VARIATION@@ }}{{ $postal = randoms $nulls }}{{ end -}}
 {{- $description := printf "\"Order %d\"" (integer 1000 99999) -}}
 {{- if lt (integer 0 10000) @@NULL_VARIATION@@ }}{{ $description = randoms $nulls }}{{ end -}}
-{{- $score := integer 0 101 -}}
-{{- $level := "low" -}}{{- if ge $score 40 }}{{ $level = "medium" }}{{ end }}{{ if ge $score 75 }}{{ $level = "high" }}{{ end -}}
+{{- $score := integer 0 @@RISK_SCORE_END@@ -}}
+{{- $level := "low" -}}{{- if ge $score @@RISK_MEDIUM_FROM@@ }}{{ $level = "medium" }}{{ end }}{{ if ge $score @@RISK_HIGH_FROM@@ }}{{ $level = "high" }}{{ end -}}
 {{- $failure_code := "null" -}}{{- $failure_message := "null" -}}
 {{- if eq $status "failed" -}}
-  {{- $code := randoms "card_declined|insufficient_funds|expired_card|processing_error" -}}
+  {{- $code := randoms "@@CHARGE_FAILURE_CODES@@" -}}
   {{- $failure_code = printf "\"%s\"" $code -}}
   {{- $failure_message = printf "\"The charge failed: %s\"" (replaceall $code "_" " ") -}}
 {{- end -}}

@@ -1,5 +1,6 @@
 {{- /* payment_disputes: one JSON object per message; the message key is the event id.
-     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config.
+     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config,
+     or domain values from payments/ (id spaces in parties.py, value lists in vocabulary.py).
      Each dispute disputes a charge that the charges template emitted in the same JR process (the list
      "charges", see payment_refunds.tpl): its customer, merchant, provider, currency and amount are the
      charge's, and it is created no earlier than the charge. */ -}}
@@ -38,12 +39,10 @@
   {{- else if eq $missing 2 }}{{ $charge_field = "\"charge_id\": \"null\"," -}}
   {{- else }}{{ $charge_field = "\"charge_id\": \"\"," }}{{ end -}}
 {{- end -}}
-{{- $reason := randoms "fraudulent|fraudulent|unrecognized|duplicate|subscription_canceled|product_not_received" -}}
-{{- $network := "10.4" -}}
-{{- if eq $reason "unrecognized" }}{{ $network = "4863" }}{{ end -}}
-{{- if eq $reason "duplicate" }}{{ $network = "12.6.1" }}{{ end -}}
-{{- if eq $reason "subscription_canceled" }}{{ $network = "13.2" }}{{ end -}}
-{{- if eq $reason "product_not_received" }}{{ $network = "13.1" }}{{ end -}}
+{{- /* a reason and its card network's reason code, drawn together */ -}}
+{{- $reason_code := split (randoms "@@DISPUTE_REASON_CODES@@") ":" -}}
+{{- $reason := index $reason_code 0 -}}
+{{- $network := index $reason_code 1 -}}
 {{- $network_json := printf "\"%s\"" $network -}}
 {{- if lt (integer 0 10000) @@NULL_VARIATION@@ }}{{ $network_json = randoms "null|\"null\"|\"NULL\"|\"\"" }}{{ end -}}
 {{- /* evidence is due 7 to 21 days after the event; it is submitted once the dispute is under review */ -}}

@@ -1,5 +1,6 @@
 {{- /* payment_refunds: one JSON object per message; the message key is the event id.
-     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config.
+     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config,
+     or domain values from payments/ (id spaces in parties.py, value lists in vocabulary.py).
      Each refund refunds a charge that the charges template emitted in the same JR process (the list
      "charges": charge_id|customer_id|merchant_id|provider|currency|amount in cents|created_at), so its
      customer, merchant, provider and currency are the charge's, its amount at most the charge's, and it
@@ -42,7 +43,7 @@
   {{- else if eq $missing 2 }}{{ $charge_field = "\"charge_id\": \"null\"," -}}
   {{- else }}{{ $charge_field = "\"charge_id\": \"\"," }}{{ end -}}
 {{- end -}}
-{{- $reason := randoms "requested_by_customer|requested_by_customer|requested_by_customer|duplicate|fraudulent" -}}
+{{- $reason := randoms "@@REFUND_REASONS@@" -}}
 {{- $requested_by := randoms "customer|customer|support_agent" -}}
 {{- if ne $reason "requested_by_customer" }}{{ $requested_by = randoms "merchant|support_agent" }}{{ end -}}
 {{- if lt (integer 0 10000) @@INCONSISTENT_REASON@@ -}}
@@ -53,7 +54,7 @@
 {{- end -}}
 {{- $failure_reason := "null" -}}
 {{- if eq $action "failed" -}}
-  {{- $failure_reason = printf "\"%s\"" (randoms "declined|expired_or_canceled_card|insufficient_funds|lost_or_stolen_card|unknown") -}}
+  {{- $failure_reason = printf "\"%s\"" (randoms "@@REFUND_FAILURE_REASONS@@") -}}
 {{- end -}}
 {{- $nulls := "null|\"null\"|\"NULL\"|\"\"" -}}
 {{- $order := printf "\"ord_%d\"" (integer 100000 999999) -}}

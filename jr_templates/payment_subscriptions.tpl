@@ -1,5 +1,6 @@
 {{- /* payment_subscriptions: one JSON object per message; the message key is the event id.
-     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config. */ -}}
+     Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config,
+     or domain values from payments/ (id spaces in parties.py, value lists in vocabulary.py). */ -}}
 {{- $id := uuid -}}
 {{- set_v "KEY" $id -}}
 {{- $now := now -}}
@@ -32,7 +33,7 @@
 {{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-9.99" }}{{ end -}}
 {{- $currency := randoms "USD|USD|EUR|GBP|CAD|JPY" -}}
 {{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ end -}}
-{{- $customer := printf "\"cus_%06d\"" (integer 1 5000) -}}
+{{- $customer := printf "\"@@CUSTOMER_ID_FORMAT@@\"" (integer @@CUSTOMER_ID_FIRST@@ @@CUSTOMER_ID_END@@) -}}
 {{- if lt (integer 0 10000) @@MISSING_CUSTOMER_ID@@ }}{{ $customer = randoms "null|\"null\"|\"\"" }}{{ end -}}
 {{- $promo := printf ", \"promo_code\": \"%s\"" (randoms "WELCOME|SPRING10|FRIENDS") -}}
 {{- if lt (integer 0 10000) @@MISSING_PROMO_CODE@@ }}{{ $promo = "" }}{{ end -}}
@@ -42,9 +43,9 @@
 {
   "event_id": "{{ $id }}",
   "event_type": "subscription.{{ $action }}",
-  "provider": "{{ randoms "stripe|braintree|adyen|checkout|square" }}",
+  "provider": "{{ randoms "@@PROVIDERS@@" }}",
   "customer_id": {{ $customer }},
-  "merchant_id": "merch_{{ printf "%04d" (integer 1 200) }}",
+  "merchant_id": "{{ printf "@@MERCHANT_ID_FORMAT@@" (integer @@MERCHANT_ID_FIRST@@ @@MERCHANT_ID_END@@) }}",
   "amount": {{ $amount }},
   "currency": "{{ $currency }}",
   "created_at": "{{ format_timestamp $period_start "2006-01-02 15:04:05.000" }}",

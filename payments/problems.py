@@ -12,6 +12,9 @@ DEFAULT_RATES: dict[str, float] = {
     "MIXED_CASE_CURRENCY": 0.10,
     "UNKNOWN_CURRENCY": 0.01,
     "MISSING_CUSTOMER_ID": 0.01,
+    # charges (refunds and disputes take their charge's customer): a well-formed customer id that the
+    # customer dimension does not have (payments/parties.py UNKNOWN_CUSTOMERS)
+    "UNKNOWN_CUSTOMER": 0.005,
     "AMOUNT_NON_POSITIVE": 0.01,
     "AMOUNT_TOO_LARGE": 0.01,
     "MALFORMED": 0.005,

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from jr_templates.render import render
+from payments.parties import CUSTOMERS, MERCHANTS, UNKNOWN_CUSTOMERS
 from payments.problems import DEFAULT_RATES
+from payments.vocabulary import CHARGE_FAILURE_CODES, PROVIDERS, RISK_LEVELS, STATUSES
 
 CURRENCIES = {"USD", "CAD", "GBP", "EUR", "JPY"}
 NULL_LIKE = (None, "null", "NULL", "")
@@ -88,9 +90,11 @@ def test_charges_are_consistent_and_carry_problems_at_their_rates(dc, jr_image, 
         assert e["status"] in {"succeeded", "failed", "pending"}
         assert (e["failure_code"] is not None) == (e["status"] == "failed"), e
         assert (e["failure_message"] is not None) == (e["status"] == "failed"), e
-        level = "high" if e["risk_score"] >= 75 else "medium" if e["risk_score"] >= 40 else "low"
+        level = next(name for name, low, high in RISK_LEVELS if low <= e["risk_score"] <= high)
         assert e["risk_level"] == level
-        assert 0 <= e["risk_score"] <= 100
+        assert e["failure_code"] is None or e["failure_code"] in CHARGE_FAILURE_CODES, e
+        assert e["provider"] in PROVIDERS
+        assert e["merchant_id"] in MERCHANTS
         assert 1 <= e["card_exp_month"] <= 12
         created, updated = datetime.strptime(e["created_at"], TS), datetime.strptime(e["updated_at"], TS)
         assert created <= updated
@@ -100,12 +104,17 @@ def test_charges_are_consistent_and_carry_problems_at_their_rates(dc, jr_image, 
         if not re.fullmatch(r"[A-Z]{2}", e["card_country"] or ""):
             seen["INVALID_COUNTRY"] += 1
         seen["NULL_VARIATION"] += e["billing_postal_code"] in NULL_LIKE  # one of the optional fields
+        if e["customer_id"] not in NULL_LIKE and e["customer_id"] not in CUSTOMERS:
+            assert e["customer_id"] in UNKNOWN_CUSTOMERS, e["customer_id"]
+            seen["UNKNOWN_CUSTOMER"] += 1
 
     problems = (
         "NULL_VARIATION", "INVALID_COUNTRY", "MIXED_CASE_CURRENCY", "UNKNOWN_CURRENCY",
-        "MISSING_CUSTOMER_ID", "AMOUNT_NON_POSITIVE", "AMOUNT_TOO_LARGE", "MALFORMED",
+        "MISSING_CUSTOMER_ID", "AMOUNT_NON_POSITIVE", "AMOUNT_TOO_LARGE", "MALFORMED", "UNKNOWN_CUSTOMER",
     )  # fmt: skip
     expected = {k: DEFAULT_RATES[k] for k in problems}
+    # A missing customer id replaces an unknown one.
+    expected["UNKNOWN_CUSTOMER"] *= 1 - DEFAULT_RATES["MISSING_CUSTOMER_ID"]
     # Mixed case is drawn before the unknown-currency override replaces a few of them.
     expected["MIXED_CASE_CURRENCY"] *= 1 - DEFAULT_RATES["UNKNOWN_CURRENCY"]
     _assert_rates(seen, dict.fromkeys(problems, total), expected)
@@ -113,13 +122,7 @@ def test_charges_are_consistent_and_carry_problems_at_their_rates(dc, jr_image, 
 
 DAY = timedelta(days=1)
 PERIOD = {"week": 7 * DAY, "month": 30 * DAY, "year": 365 * DAY}
-STATUS = {
-    "created": {"active", "trialing"},
-    "updated": {"active"},
-    "canceled": {"canceled"},
-    "payment_failed": {"past_due", "unpaid"},
-    "payment_succeeded": {"active"},
-}
+STATUS = STATUSES["payment_subscriptions"]
 
 
 def test_subscriptions_are_coherent_and_carry_problems_at_their_rates(dc, jr_image, tmp_path):
@@ -134,6 +137,9 @@ def test_subscriptions_are_coherent_and_carry_problems_at_their_rates(dc, jr_ima
         start = datetime.strptime(e["current_period_start"], TS)
         assert datetime.strptime(e["current_period_end"], TS) - start == PERIOD[e["interval"]]
         assert e["plan_name"] in {"basic", "pro", "team"}
+        assert e["provider"] in PROVIDERS
+        assert e["merchant_id"] in MERCHANTS
+        assert e["customer_id"] in NULL_LIKE or e["customer_id"] in CUSTOMERS, e["customer_id"]
         if e["status"] == "trialing":
             trialing += 1
             if e["trial_end"] in NULL_LIKE:

@@ -49,12 +49,13 @@ def pulumi_cli() -> None:
 
 def isolated_ports() -> dict[str, dict[str, int]]:
     """Free host ports for every service, so a dev stack on the usual ports never collides."""
-    kafka, api, console, catalog, rest, gateway = free_ports(6)
+    kafka, api, console, catalog, rest, gateway, trino = free_ports(7)
     return {
         "kafka": {"hostPort": kafka},
         "minio": {"apiPort": api, "consolePort": console},
         "catalog": {"port": catalog},
         "flink": {"restPort": rest, "sqlGatewayPort": gateway},
+        "trino": {"port": trino},
     }
 
 

@@ -192,3 +192,8 @@ def test_text_from_config_set_path_is_read_for_every_number_and_switch(stack_con
     assert next(g for g in s.generators if g.event_type == "payment_subscriptions").events_per_interval == 7
     assert s.kafka.topics[-1].partitions == 3
     assert str(s.validation.max_amount) == "99.5"
+
+
+def test_trino_heap_must_leave_room_in_its_container(stack_config):
+    with pytest.raises(ConfigError, match=r"trino\.heapMb \(2600\) must leave 512 MiB of trino\.memoryMb \(3000\)"):
+        stack_config({"trino": {"memoryMb": 3000, "heapMb": 2600}})

@@ -1,0 +1,10 @@
+-- The setup guide's "Refund analytics" query, exactly as the guide writes it (see
+-- guide_provider_performance.sql).
+SELECT
+    provider,
+    reason,
+    COUNT(*) as refund_count,
+    SUM(amount) as total_refunded
+FROM payments_db.payment_refunds
+GROUP BY provider, reason
+ORDER BY total_refunded DESC

@@ -1,0 +1,91 @@
+"""The dbt project's files derived from payments/ (tools/dbt_artifacts.py) are committed as generated, and the
+domain values the templates and dbt share are consistent (no engine, no Docker)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from pathlib import Path
+
+from jr_templates.render import VALUES, render
+from payments import parties, vocabulary
+from payments.events import EVENT_TYPES
+from payments.glossary import describe
+from payments.problems import DEFAULT_RATES
+from tools.dbt_artifacts import ROOT, artifacts, main
+
+
+def test_committed_dbt_files_are_what_the_generator_writes():
+    stale = [
+        str(path)
+        for path, text in artifacts().items()
+        if not (ROOT / path).is_file() or (ROOT / path).read_text() != text
+    ]
+    assert not stale, f"out of date, run `python -m tools.dbt_artifacts`: {stale}"
+    assert main(["--check"]) == 0
+
+
+def test_dimensions_cover_the_id_spaces_and_nothing_else():
+    files = artifacts()
+    rows = {
+        name: list(csv.DictReader(io.StringIO(files[Path(f"dbt/seeds/{name}.csv")])))
+        for name in ("dim_customers", "dim_merchants")
+    }
+    assert [r["customer_id"] for r in rows["dim_customers"]] == list(parties.CUSTOMERS.ids())
+    assert [r["merchant_id"] for r in rows["dim_merchants"]] == list(parties.MERCHANTS.ids())
+    assert rows["dim_customers"][0]["customer_id"] == "cus_000001"
+    assert rows["dim_customers"][-1]["customer_id"] == "cus_005000"
+    assert rows["dim_merchants"][-1]["merchant_id"] == "merch_0200"
+
+
+def test_unknown_customers_are_well_formed_but_outside_the_dimension():
+    unknown = parties.UNKNOWN_CUSTOMERS
+    assert (unknown.prefix, unknown.digits) == (parties.CUSTOMERS.prefix, parties.CUSTOMERS.digits)
+    assert unknown.first > parties.CUSTOMERS.last
+    sample = unknown.id(unknown.first)
+    assert parties.CUSTOMERS.pattern.fullmatch(sample)
+    assert sample not in parties.CUSTOMERS
+    assert "cus_005000" in parties.CUSTOMERS
+    assert "cus_005001" not in parties.CUSTOMERS
+    assert 0 < DEFAULT_RATES["UNKNOWN_CUSTOMER"] < 0.05
+
+
+def test_templates_draw_ids_over_the_whole_space():
+    """JR's `integer first end` draws first..end-1: the templates get the end past the last id."""
+    charges = render("payment_charges")
+    space = parties.CUSTOMERS
+    assert f'printf "{space.format}" (integer {space.first} {space.last + 1})' in charges
+    assert "@@" not in charges
+    subscriptions = render("payment_subscriptions")
+    assert f"(integer {parties.MERCHANTS.first} {parties.MERCHANTS.last + 1})" in subscriptions
+    assert "UNKNOWN_CUSTOMER" not in subscriptions  # only charges draw it; refunds and disputes inherit it
+
+
+def test_template_values_and_problem_rates_have_distinct_names():
+    assert not set(VALUES) & set(DEFAULT_RATES)
+
+
+def test_vocabularies_agree_with_each_other():
+    weighted = set(vocabulary.REFUND_REASON_WEIGHTS) | set(vocabulary.DISPUTE_REASON_WEIGHTS)
+    assert weighted == set(vocabulary.REASONS)
+    assert {c.reason for c in vocabulary.NETWORK_REASON_CODES} == set(vocabulary.DISPUTE_REASON_WEIGHTS)
+    assert len({c.code for c in vocabulary.NETWORK_REASON_CODES}) == len(vocabulary.NETWORK_REASON_CODES)
+    mapped = set(vocabulary.CHARGE_FAILURE_CODES.values()) | set(vocabulary.REFUND_FAILURE_REASONS.values())
+    assert mapped <= set(vocabulary.FAILURE_CODES)
+    levels = vocabulary.RISK_LEVELS
+    assert levels[0][1] == 0
+    assert all(a[2] + 1 == b[1] for a, b in itertools.pairwise(levels))
+    assert set(vocabulary.STATUSES) == {e.name for e in EVENT_TYPES}
+    assert vocabulary.reason_spellings("requested_by_customer") == (
+        "requested_by_customer",
+        "Requested By Customer",
+        "REQUESTED_BY_CUSTOMER",
+        "requested-by-customer",
+    )
+
+
+def test_every_field_has_a_description():
+    for event in EVENT_TYPES:
+        for field in event.fields:
+            assert describe(event, field.name), (event.name, field.name)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.minio import S3Credentials
-from components.service import ServiceArgs, data_volume, service_image
+from components.service import S3Credentials, ServiceArgs, data_volume, service_image
 from payments.events import EVENT_TYPES
 from payments.tables import NAMESPACE, TableSpec, bronze, quarantine
 from providers.docker import Container, ContainerArgs, ContainerPort, ContainerVolume, Healthcheck, NetworkAttachment

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.minio import S3Credentials
-from components.service import ServiceArgs, data_volume, service_image
+from components.service import S3Credentials, ServiceArgs, data_volume, service_image
 from providers.docker import (
     Container,
     ContainerArgs,

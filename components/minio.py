@@ -6,11 +6,9 @@ its own key limited by policy to the warehouse bucket, read-write or read-only a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pulumi
 
-from components.service import ServiceArgs, data_volume, service_image
+from components.service import S3Credentials, ServiceArgs, data_volume, service_image
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -30,12 +28,6 @@ DATA_DIR = "/data"
 # Which engines get a key, and whether they write to the warehouse. `reader` is for what reads the tables
 # from this machine (tools/lake.py: tests, benchmarks, make targets), never the root credentials.
 ENGINE_ACCESS = {"catalog": "rw", "flink": "rw", "trino": "rw", "dagster": "ro", "reader": "ro"}
-
-
-@dataclass
-class S3Credentials:
-    access_key_id: pulumi.Output[str]
-    secret_access_key: pulumi.Output[str]
 
 
 class ObjectStoreArgs(ServiceArgs):

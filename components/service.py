@@ -21,6 +21,14 @@ class ServiceArgs:
     base_image_ref: pulumi.Input[str]
 
 
+@dataclass
+class S3Credentials:
+    """One engine's own object-storage key (the object store issues one per engine: `ObjectStore.credentials`)."""
+
+    access_key_id: pulumi.Output[str]
+    secret_access_key: pulumi.Output[str]
+
+
 # Images built from Go sources take this machine's Go client settings (see build_env.py).
 _GO_BUILDS = frozenset({"minio", "jr"})
 

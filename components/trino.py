@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.minio import S3Credentials
-from components.service import ServiceArgs, service_image
+from components.service import S3Credentials, ServiceArgs, service_image
 from providers.docker import Container, ContainerArgs, ContainerPort, Healthcheck, NetworkAttachment
 
 INTERNAL_HOST = "trino"

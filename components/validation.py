@@ -10,7 +10,7 @@ import pulumi
 from components.catalog import IcebergCatalog
 from components.config import StackSettings
 from components.flink import STATE_PREFIX, FlinkCluster
-from components.minio import S3Credentials
+from components.service import S3Credentials
 from flink_jobs.render import job_inserts, job_setup
 from providers.flink import FlinkSqlJob, FlinkSqlJobArgs, StateStore
 

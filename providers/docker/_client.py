@@ -93,6 +93,11 @@ def digest_values(*values: Any) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 
+def build_log_path(tag: str) -> str:
+    """Where the build of image `tag` writes its whole log: `<project root>/logs/builds/<name>-<tag>.log`."""
+    return os.path.join(project_root(), "logs", "builds", tag.replace(":", "-") + ".log")
+
+
 def build_log_error(lines: list[str], what: str) -> str:
     tail = "".join(lines[-40:]).rstrip()
     return f"{what}; last lines of the build log:\n{tail}"

@@ -20,8 +20,9 @@ import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from providers.docker._client import build_log_error, client, digest_tree, digest_values
+from providers.docker._client import build_log_error, build_log_path, client, digest_tree, digest_values
 from providers.errors import BaseImageError, ImageBuildError
+from providers.progress import URN_KEY, Progress, own_urn
 from providers.props import to_props
 
 DEFAULT_CA_DIR = "/usr/local/share/ca-certificates"
@@ -54,6 +55,7 @@ class BaseImageProvider(ResourceProvider):
         try:
             image = dc.images.get(tag)
         except docker.errors.ImageNotFound:
+            Progress(props).status(f"no {tag} yet: trying a registry, else bootstrapping it", force=True)
             image = self._from_registry(dc, props, tag) or self._bootstrap(dc, props, tag)
         return CreateResult(tag, {**props, "image_ref": tag, "image_id": image.id})
 
@@ -101,11 +103,20 @@ class BaseImageProvider(ResourceProvider):
                 props["suite"],
                 rootfs,
             ]
-            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                raise BaseImageError(
-                    build_log_error(done.stderr.splitlines(True), f"mmdebstrap {props['suite']} failed")
-                )
+            progress, lines = Progress(props), []
+            os.makedirs(os.path.dirname(build_log_path(tag)), exist_ok=True)
+            # mmdebstrap reports on stderr; stdout stays empty when the output is a file.
+            with (
+                open(build_log_path(tag), "w", buffering=1) as log_file,
+                subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as run,
+            ):
+                assert run.stderr is not None
+                for line in run.stderr:
+                    lines.append(line)
+                    log_file.write(line)
+                    progress.status(f"mmdebstrap {props['suite']}: {line}")
+            if run.returncode != 0:
+                raise BaseImageError(build_log_error(lines, f"mmdebstrap {props['suite']} failed"))
             repo, _, image_tag = tag.partition(":")
             dc.api.import_image_from_file(
                 rootfs, repository=repo, tag=image_tag, changes=_label_changes(props["labels"])
@@ -144,4 +155,5 @@ class BaseImage(Resource, module="docker", name="BaseImage"):
     def __init__(self, resource_name: str, args: BaseImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = to_props(args)
         props["ca_digest"] = digest_tree(args.ca_dir) if os.path.isdir(args.ca_dir) else ""
+        props[URN_KEY] = own_urn(BaseImage, resource_name, opts)
         super().__init__(BaseImageProvider(), resource_name, {**props, "image_ref": None, "image_id": None}, opts)

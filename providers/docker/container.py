@@ -19,6 +19,7 @@ from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, Resou
 
 from providers.docker._client import client
 from providers.errors import ContainerStartError, DockerUnavailableError
+from providers.progress import URN_KEY, Progress, own_urn
 from providers.props import to_props
 
 # Inputs Docker can change on a running container, or that only steer this provider.
@@ -127,13 +128,17 @@ def _probe(dc: docker.DockerClient, cid: str, tests: list[str]) -> tuple[bool, s
     return done.exit_code == 0, done.output.decode(errors="replace").strip()
 
 
-def wait_until_ready(dc: docker.DockerClient, cid: str, name: str, timeout_s: int) -> None:
+def wait_until_ready(
+    dc: docker.DockerClient, cid: str, name: str, timeout_s: int, progress: Progress | None = None
+) -> None:
     """Block until the container passes its health check, or runs if it has none; raise with its logs.
 
     The provider runs the check itself every second while Docker's own status is still `starting`: an
     engine older than API 1.44 ignores `start_interval` and would first probe only after `interval`.
+    `progress` shows how long it has waited and the last probe's answer.
     """
-    deadline = time.monotonic() + timeout_s
+    started = time.monotonic()
+    deadline = started + timeout_s
     last_probe = ""
     while True:
         attrs = dc.api.inspect_container(cid)
@@ -149,6 +154,9 @@ def wait_until_ready(dc: docker.DockerClient, cid: str, name: str, timeout_s: in
             passed, last_probe = _probe(dc, cid, tests)
             if passed:
                 return
+        if progress:
+            waited = f"waiting for {name} to be healthy: {time.monotonic() - started:.0f}s of {timeout_s}s"
+            progress.status(f"{waited} (last probe: {last_probe})" if last_probe else waited)
         if time.monotonic() > deadline:
             reason = f"not healthy after {timeout_s}s" + (f" (last health probe: {last_probe})" if last_probe else "")
             break
@@ -233,7 +241,7 @@ class ContainerProvider(ResourceProvider):
                 api.connect_container_to_network(cid, extra["name"], aliases=extra.get("aliases") or None)
             api.start(cid)
             if props.get("wait", True):
-                wait_until_ready(dc, cid, props["name"], int(props.get("wait_timeout", 180)))
+                wait_until_ready(dc, cid, props["name"], int(props.get("wait_timeout", 180)), Progress(props))
         except Exception:
             # Create must be all-or-nothing: a half-made container would be invisible to Pulumi.
             api.remove_container(cid, force=True)
@@ -266,7 +274,7 @@ class ContainerProvider(ResourceProvider):
         if news.get("must_run", True) and not dc.api.inspect_container(id_)["State"].get("Running"):
             dc.api.start(id_)
         if news.get("wait", True):
-            wait_until_ready(dc, id_, news["name"], int(news.get("wait_timeout", 180)))
+            wait_until_ready(dc, id_, news["name"], int(news.get("wait_timeout", 180)), Progress(news))
         return UpdateResult({**news, "container_id": id_, "running": True})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -301,6 +309,7 @@ class Container(Resource, module="docker", name="Container"):
     def __init__(self, resource_name: str, args: ContainerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["secret_envs"]))
         props = {**to_props(args), "container_id": None, "running": None}
+        props[URN_KEY] = own_urn(Container, resource_name, opts)
         if args.secret_envs:
             props["secret_envs"] = pulumi.Output.secret(props["secret_envs"])
         super().__init__(ContainerProvider(), resource_name, props, opts)

@@ -4,6 +4,9 @@ The tag is a digest of what Docker builds (the context's files less those its `.
 the Dockerfile, the build args and the target), so a changed context yields a new tag and the containers
 using it are replaced; an unchanged one, or one whose only change is an ignored file such as its README,
 is never rebuilt. Images are kept on delete: they are a build cache shared by stacks, pruned by `make clean-images`.
+
+While it builds, the current step shows on the resource's line in `pulumi up`, and the whole build log
+is written to `logs/builds/<image>-<tag>.log` (`build_log_path`) as it comes.
 """
 
 from __future__ import annotations
@@ -16,8 +19,16 @@ import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from providers.docker._client import build_log_error, client, digest_context, digest_values, project_root
+from providers.docker._client import (
+    build_log_error,
+    build_log_path,
+    client,
+    digest_context,
+    digest_values,
+    project_root,
+)
 from providers.errors import ImageBuildError
+from providers.progress import URN_KEY, Progress, own_urn
 from providers.props import to_props
 
 BUILD_TIMEOUT_S = 3600
@@ -53,30 +64,53 @@ class ImageProvider(ResourceProvider):
             return {**props, "image_ref": tag, "image_id": dc.images.get(tag).id}
         except docker.errors.ImageNotFound:
             pass
-        build = props["build"]
+        progress = Progress(props)
+        progress.status(f"building {tag}: sending the context (log: {build_log_path(tag)})", force=True)
         log: list[str] = []
-        try:
-            # Host networking: RUN steps download from package registries; containers never need it later.
-            stream = dc.api.build(
-                path=os.path.join(project_root(), build["context"]),
-                dockerfile=build.get("dockerfile", "Dockerfile"),
-                tag=tag,
-                buildargs=build.get("args") or {},
-                target=build.get("target"),
-                labels=props.get("labels") or {},
-                network_mode="host",
-                rm=True,
-                forcerm=True,
-                decode=True,
-            )
-            for chunk in stream:
-                if "stream" in chunk:
-                    log.append(chunk["stream"])
-                if "error" in chunk:
-                    raise ImageBuildError(build_log_error([*log, chunk["error"]], f"building {tag} failed"))
-        except docker.errors.APIError as exc:
-            raise ImageBuildError(build_log_error(log, f"building {tag} failed: {exc}")) from exc
+        os.makedirs(os.path.dirname(build_log_path(tag)), exist_ok=True)
+        with open(build_log_path(tag), "w", buffering=1) as log_file:
+            try:
+                self._stream(dc, props, tag, log, log_file, progress)
+            except docker.errors.APIError as exc:
+                raise ImageBuildError(
+                    build_log_error(log, f"building {tag} failed (whole log: {build_log_path(tag)}): {exc}")
+                ) from exc
         return {**props, "image_ref": tag, "image_id": dc.images.get(tag).id}
+
+    @staticmethod
+    def _stream(
+        dc: docker.DockerClient, props: dict[str, Any], tag: str, log: list[str], log_file: Any, progress: Progress
+    ) -> None:
+        """Run the build, keeping its output in `log` and `log_file` and its current step in `progress`."""
+        build = props["build"]
+        step = ""
+        # Host networking: RUN steps download from package registries; containers never need it later.
+        stream = dc.api.build(
+            path=os.path.join(project_root(), build["context"]),
+            dockerfile=build.get("dockerfile", "Dockerfile"),
+            tag=tag,
+            buildargs=build.get("args") or {},
+            target=build.get("target"),
+            labels=props.get("labels") or {},
+            network_mode="host",
+            rm=True,
+            forcerm=True,
+            decode=True,
+        )
+        for chunk in stream:
+            text = str(chunk.get("stream", ""))
+            if text:
+                log.append(text)
+                log_file.write(text)
+                if text.startswith("Step "):
+                    step = text.strip()
+                    progress.status(step, force=True)
+                elif text.strip():
+                    progress.status(f"{step[:60]} | {text.strip()}" if step else text)
+            if "error" in chunk:
+                log_file.write(str(chunk["error"]))
+                what = f"building {tag} failed (whole log: {build_log_path(tag)})"
+                raise ImageBuildError(build_log_error([*log, chunk["error"]], what))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._build(props)
@@ -107,4 +141,5 @@ class Image(Resource, module="docker", name="Image"):
         props = to_props(args)
         context = os.path.join(project_root(), args.build.context)
         props["context_digest"] = digest_context(context, args.build.dockerfile)
+        props[URN_KEY] = own_urn(Image, resource_name, opts)
         super().__init__(ImageProvider(), resource_name, {**props, "image_ref": None, "image_id": None}, opts)

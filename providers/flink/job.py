@@ -31,6 +31,7 @@ from pulumi.dynamic import (
 from providers.errors import FlinkSqlError
 from providers.flink.gateway import session
 from providers.flink.rest import FlinkRest
+from providers.progress import URN_KEY, Progress, own_urn
 from providers.props import to_props
 
 # States in which the job is alive or Flink itself is bringing it back (after a TaskManager loss, say).
@@ -119,12 +120,19 @@ def _root_cause(props: dict[str, Any], job_id: str) -> str:
 
 def _wait_running(props: dict[str, Any], job_id: str) -> None:
     """Until every task of the job runs; a job that fails or keeps restarting is an error with Flink's cause."""
-    deadline = time.monotonic() + START_TIMEOUT_S
+    started = time.monotonic()
+    deadline = started + START_TIMEOUT_S
     state = "?"
     rest = _rest(props)
+    progress = Progress(props)
     while time.monotonic() < deadline:
         job = rest.json("GET", f"/jobs/{job_id}")
         state = job.get("state", "?")
+        running = sum(v.get("status") == "RUNNING" for v in job.get("vertices", []))
+        progress.status(
+            f"waiting for job {job_id} to run: {state}, {running} of {len(job.get('vertices', []))} tasks running, "
+            f"{time.monotonic() - started:.0f}s of {START_TIMEOUT_S}s"
+        )
         if state == "RUNNING" and all(v.get("status") == "RUNNING" for v in job.get("vertices", [])):
             return
         if state in ("FAILED", "CANCELED", "FINISHED", "SUSPENDED"):
@@ -142,8 +150,13 @@ def stop_with_savepoint(props: dict[str, Any], job_id: str) -> str:
     rest = _rest(props)
     body = {"targetDirectory": savepoints, "drain": False}
     request_id = rest.json("POST", f"/jobs/{job_id}/stop", body)["request-id"]
-    deadline = time.monotonic() + SAVEPOINT_TIMEOUT_S
+    started = time.monotonic()
+    deadline = started + SAVEPOINT_TIMEOUT_S
+    progress = Progress(props)
     while time.monotonic() < deadline:
+        progress.status(
+            f"stopping job {job_id} with a savepoint: {time.monotonic() - started:.0f}s of {SAVEPOINT_TIMEOUT_S}s"
+        )
         result = rest.json("GET", f"/jobs/{job_id}/savepoints/{request_id}")
         if result.get("status", {}).get("id") == "COMPLETED":
             operation = result.get("operation", {})
@@ -167,10 +180,10 @@ def _halt(props: dict[str, Any], job_id: str | None) -> str | None:
             _wait_running(props, job_id)
             return stop_with_savepoint(props, job_id)
         except FlinkSqlError as exc:
-            pulumi.log.warn(f"stop-with-savepoint of {props['name']} ({job_id}), attempt {attempt}: {exc}")
+            Progress(props).warn(f"stop-with-savepoint of {props['name']} ({job_id}), attempt {attempt}: {exc}")
             if job_state(props, job_id) not in ALIVE:
                 return None
-    pulumi.log.warn(
+    Progress(props).warn(
         f"no savepoint of {props['name']} after {SAVEPOINT_ATTEMPTS} attempts: cancelling it; "
         "its next run resumes from its newest retained checkpoint (see its restored_from output)"
     )
@@ -262,4 +275,5 @@ class FlinkSqlJob(Resource, module="flink", name="FlinkSqlJob"):
 
     def __init__(self, resource_name: str, args: FlinkSqlJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         props = {**to_props(args), "job_id": None, "state": None, "ui_url": None, "restored_from": None}
+        props[URN_KEY] = own_urn(FlinkSqlJob, resource_name, opts)
         super().__init__(FlinkSqlJobProvider(), resource_name, props, opts)

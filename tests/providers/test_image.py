@@ -106,3 +106,8 @@ def test_a_failing_build_reports_the_end_of_its_log(tmp_path, base_image):
         ImageProvider().create(_image_props(str(ctx), args={"BASE_IMAGE": base_image}))
     assert "about-to-fail-on-purpose" in str(err.value)
     assert "returned a non-zero code: 7" in str(err.value)
+    log_file = str(err.value).split("(whole log: ", 1)[1].split(")", 1)[0]
+    with open(log_file) as f:
+        whole = f.read()
+    assert whole.startswith("Step 1/"), "the log starts at the first build step"
+    assert "about-to-fail-on-purpose" in whole

@@ -72,6 +72,7 @@ class ThrowawayStack:
         self.name = f"t{run}"
         self.prefix = f"lhtest-{run}"
         self.log: list[str] = []
+        self.events: list[auto.EngineEvent] = []  # of every `up`, in order
         project = tmp / "project"
         project.mkdir()
         # The real program; `components` and `providers` import from this checkout (.pth in the venv).
@@ -94,7 +95,7 @@ class ThrowawayStack:
         self.log.append(line)
 
     def up(self) -> auto.UpResult:
-        return self.stack.up(on_output=self.on_output)
+        return self.stack.up(on_output=self.on_output, on_event=self.events.append)
 
     def preview(self) -> auto.PreviewResult:
         return self.stack.preview(on_output=self.on_output)

@@ -87,6 +87,22 @@ def test_up_brings_every_service_up_healthy_with_its_endpoints(shared_stack):
     assert _labelled(s.name) == _owned(s)
 
 
+def test_up_shows_what_each_wait_is_doing_on_the_waiting_resource(shared_stack):
+    """`creating (95s)` alone tells a user nothing: the line of a container waiting for its health check and
+    of the job waiting for its tasks says what it waits for and for how long."""
+    s, _ = shared_stack
+    types = {r["urn"]: r["type"] for r in s.stack.export_stack().deployment["resources"]}
+    shown = [e.diagnostic_event for e in s.events if e.diagnostic_event and e.diagnostic_event.ephemeral]
+    strays = {d.urn for d in shown} - set(types)
+    assert not strays, f"status messages on URNs the stack does not have: {strays}"
+    on = {types[d.urn].rsplit(":", 1)[-1] for d in shown}
+    assert {"Container", "FlinkSqlJob"} <= on, f"status messages only on {on}"
+    kafka = [d.message for d in shown if d.urn.endswith("::kafka-broker")]
+    assert any(m.startswith(f"waiting for {s.prefix}-kafka to be healthy: ") for m in kafka), kafka[:5]
+    job = [d.message for d in shown if types[d.urn].endswith("FlinkSqlJob")]
+    assert any(m.startswith("waiting for job ") and " tasks running, " in m for m in job), job[:5]
+
+
 def _owned(s) -> dict[str, list[str]]:
     return {
         "containers": [

@@ -171,8 +171,8 @@ def _silver(query) -> dict[str, tuple]:
     out = {}
     for (table,) in query("SHOW TABLES FROM silver"):
         columns = [c for (c, *_) in query(f"SHOW COLUMNS FROM silver.{table}")]
-        row = ", ".join(f'"{c}"' for c in columns)
-        out[table] = query(f"SELECT count(*), checksum(json_format(CAST(ROW({row}) AS JSON))) FROM silver.{table}")[0]
+        row = ", ".join(f'CAST("{c}" AS varchar)' for c in columns)
+        out[table] = query(f"SELECT count(*), checksum(ARRAY[{row}]) FROM silver.{table}")[0]
     return out
 
 

@@ -116,6 +116,7 @@ def _owned(s) -> dict[str, list[str]]:
             f"{s.prefix}-kafka",
             f"{s.prefix}-minio",
             f"{s.prefix}-nessie",
+            f"{s.prefix}-trino",
         ],
         "networks": [f"{s.prefix}-net"],
         "volumes": [

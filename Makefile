@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt idle-cost bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ lint: bootstrap ## ruff lint and format check
 format: bootstrap ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+dbt-artifacts: ## rewrite the dbt files generated from payments/ (sources.yml, seeds): run after changing payments/
+	$(VENV)/bin/python -m tools.dbt_artifacts
 
 lock: ## re-resolve requirements.in into the fully pinned requirements.txt
 	rm -rf .lock-venv && python3 -m venv .lock-venv

@@ -4,7 +4,7 @@ emitted events it refers to, and its generator's default interval.
 
 Config, generators, catalog tables, the SQL and JR renderers, tests and bench all derive from
 `EVENT_TYPES`. A new event type is one more `EventType` here, plus `jr_templates/<name>.tpl` and
-`payments/golden/<name>.yaml`.
+`payments/golden/<name>.yaml`; `make dbt-artifacts` then rewrites the dbt files generated from this package.
 """
 
 from __future__ import annotations

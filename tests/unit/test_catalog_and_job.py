@@ -7,9 +7,11 @@ import pulumi
 import pytest
 
 from components.config import ConfigError
+from payments.events import EVENT_TYPES
 from providers.flink.job import FlinkSqlJobProvider
 from providers.iceberg.table import TableProvider
 from tests.unit.conftest import unsecret
+from tests.unit.seed import SEED_TABLES
 
 
 @pulumi.runtime.test
@@ -18,18 +20,22 @@ def test_bronze_and_quarantine_tables_for_each_event_type(mocks, program):
 
     def check(_):
         tables = {r.inputs["name"]: r.inputs for r in mocks.resources.values() if r.typ.endswith("iceberg:Table")}
-        types = ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
-        assert sorted(tables) == sorted([*types, *(f"quarantine_{t}" for t in types)])
-        for t in types:
-            bronze = {c["name"]: c["type"] for c in tables[t]["columns"]}
+        assert set(SEED_TABLES) <= set(tables), "the guide's eight tables exist by default"
+        # Two tables per event type, named as the type is, and no others.
+        assert sorted(tables) == sorted(n for e in EVENT_TYPES for n in (e.name, f"quarantine_{e.name}"))
+        for e in EVENT_TYPES:
+            bronze = {c["name"]: c["type"] for c in tables[e.name]["columns"]}
+            assert {f.name for f in e.fields} <= set(bronze), e.name
             assert bronze["amount"] == "decimal(10, 2)"
             assert bronze["created_at"] == "timestamp"
             assert {"kafka_topic", "kafka_partition", "kafka_offset"} <= set(bronze)
-            assert tables[t]["partition"] == [{"column": "created_at", "transform": "day"}]
-            quarantine = {c["name"]: c["type"] for c in tables[f"quarantine_{t}"]["columns"]}
+            assert tables[e.name]["partition"] == [{"column": "created_at", "transform": "day"}]
+            # A type keeps the id of each type its events refer to (refunds: charge_id).
+            assert {f"{r.entity}_id" for r in e.references} <= set(bronze), e.name
+            quarantine = {c["name"]: c["type"] for c in tables[f"quarantine_{e.name}"]["columns"]}
             assert quarantine["payload"] == quarantine["amount"] == "string"  # what was received, unparsed
             assert {"rejection_reason", "rejection_reasons", "quarantine_timestamp", "kafka_offset"} <= set(quarantine)
-            assert tables[t]["namespace"] == "payments_db"
+            assert tables[e.name]["namespace"] == tables[f"quarantine_{e.name}"]["namespace"] == "payments_db"
         assert "charge_id" in {c["name"] for c in tables["payment_refunds"]["columns"]}
 
     return pulumi.Output.all(*(t.id for t in catalog.tables.values())).apply(check)
@@ -58,12 +64,12 @@ def test_one_job_inserts_every_stream_into_its_tables(mocks, program):
     def check(_):
         inputs = mocks.resources["validation-job"].inputs
         targets = sorted(s.split()[2] for s in inputs["inserts"])
-        assert targets == sorted(
-            f"lakehouse.payments_db.{q}{t}"
-            for t in ("payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions")
-            for q in ("", "quarantine_")
-        )
+        # One INSERT into each of the two tables of every event type, all in this one job.
+        assert targets == sorted(f"lakehouse.payments_db.{q}{e.name}" for e in EVENT_TYPES for q in ("", "quarantine_"))
+        assert {f"lakehouse.payments_db.{t}" for t in SEED_TABLES} <= set(targets)
         setup = "\n".join(inputs["setup"])
+        for e in EVENT_TYPES:  # the job reads every type's topic
+            assert f"'topic' = '{e.name}'" in setup, e.name
         assert "'uri' = 'http://nessie:19120/iceberg/'" in setup
         assert "'5000') > 0 THEN 'INVALID_AMOUNT_TOO_LARGE'" in setup, "the configured bound is the rule the job runs"
         assert "'properties.bootstrap.servers' = 'kafka:29092'" in setup

@@ -8,7 +8,9 @@ from components.foundation import Foundation, FoundationArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
 from components.minio import ObjectStore, ObjectStoreArgs
 from jr_templates.render import render
+from payments.events import EVENT_TYPES
 from tests.unit.conftest import unsecret
+from tests.unit.seed import SEED_INTERVALS, SEED_TOPICS
 
 
 def _stack(settings):
@@ -98,11 +100,13 @@ def test_topics_are_declared_against_the_brokers_host_listener(mocks, stack_conf
     _, kafka = _stack(stack_config({"kafka": {"hostPort": 19092}, "topics": {"payment_charges": {"partitions": 3}}}))
 
     def check(names):
-        assert names == ["payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions"]
-        charges = mocks.resources["kafka-topic-payment_charges"].inputs
-        assert charges["bootstrap_servers"] == "127.0.0.1:19092"
-        assert (charges["partitions"], charges["replication_factor"]) == (3, 1)
-        assert charges["config"]["cleanup.policy"] == "delete"
+        assert set(SEED_TOPICS) <= set(names), "the guide's four topics exist by default"
+        assert names == [e.name for e in EVENT_TYPES], "each event type's topic, named as the type is"
+        for name in names:
+            topic = mocks.resources[f"kafka-topic-{name}"].inputs
+            assert topic["bootstrap_servers"] == "127.0.0.1:19092", name
+            assert topic["config"]["cleanup.policy"] == "delete", name
+            assert (topic["partitions"], topic["replication_factor"]) == (3 if name == "payment_charges" else 1, 1)
 
     return kafka.topic_names.apply(check)
 
@@ -206,17 +210,23 @@ def test_the_flink_cluster_is_highly_available_through_a_zookeeper_of_its_own(mo
 @pulumi.runtime.test
 def test_each_enabled_generator_produces_its_topic_at_its_interval(mocks, program):
     generators = program({"generators": {"payment_subscriptions": {"enabled": False}}})["generators"]
-    assert list(generators.containers) == ["payments"]  # charges, refunds and disputes share one JR process
+    assert "payment_subscriptions" not in generators.containers  # its container goes with its only emitter
 
     def check(_):
-        payments = mocks.resources["generators-payments"].inputs
-        emitters = [line.split()[1:4] for line in payments["envs"]["EMITTERS_SPEC"].splitlines()]
-        assert emitters == [["payment_charges", "500ms", "1"], ["payment_refunds", "2s", "1"],
-                            ["payment_disputes", "5s", "1"]]  # fmt: skip
-        assert payments["envs"]["KAFKA_BOOTSTRAP"] == "kafka:29092"
-        assert "@@" not in payments["envs"]["TEMPLATE_BODY_payment_charges"]  # every rate filled in
+        emitted = {}  # topic -> (template, interval, events per interval), over every container
+        for process in generators.containers:
+            envs = mocks.resources[f"generators-{process}"].inputs["envs"]
+            assert envs["KAFKA_BOOTSTRAP"] == "kafka:29092", process
+            for template, topic, interval, count, _ in map(str.split, envs["EMITTERS_SPEC"].splitlines()):
+                assert topic not in emitted, f"{topic} emitted twice"
+                emitted[topic] = (template, interval, count)
+                assert "@@" not in envs[f"TEMPLATE_BODY_{template}"], "every rate filled in"
+        enabled = [e for e in EVENT_TYPES if e.name != "payment_subscriptions"]
+        assert emitted == {e.name: (e.name, e.generator_interval, "1") for e in enabled}
+        seed = {t: (t, i, "1") for t, i in SEED_INTERVALS.items() if t != "payment_subscriptions"}
+        assert seed.items() <= emitted.items()
 
-    return generators.containers["payments"].container_id.apply(check)
+    return pulumi.Output.all(*(c.container_id for c in generators.containers.values())).apply(check)
 
 
 def test_a_rate_change_touches_only_the_generators_that_use_it(stack_config):

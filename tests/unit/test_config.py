@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from components.config import ConfigError
+from payments.events import EVENT_TYPES
+from tests.unit.seed import SEED_TOPICS
 
 
 def test_defaults_give_a_local_dev_stack(stack_config):
@@ -50,9 +52,10 @@ def test_bad_values_name_the_key_and_the_expected_form(stack_config, values, key
     assert expected in message
 
 
-def test_the_seed_topics_exist_by_default_and_can_be_tuned_or_added(stack_config):
+def test_every_event_types_topic_exists_by_default_and_can_be_tuned_or_added(stack_config):
     default = {t.name: t for t in stack_config({}).kafka.topics}
-    assert list(default) == ["payment_charges", "payment_refunds", "payment_disputes", "payment_subscriptions"]
+    assert set(SEED_TOPICS) <= set(default), "the guide's four topics exist by default"
+    assert list(default) == [e.name for e in EVENT_TYPES], "each event type's topic, in order, and no other"
     assert all(t.partitions == 1 and t.replication_factor == 1 for t in default.values())
     assert default["payment_charges"].config["cleanup.policy"] == "delete"
 
@@ -63,7 +66,7 @@ def test_the_seed_topics_exist_by_default_and_can_be_tuned_or_added(stack_config
     assert by_name["payment_charges"].partitions == 3
     assert by_name["payment_charges"].config == {"retention.ms": "60000", "cleanup.policy": "delete"}
     assert by_name["payment_refunds"].partitions == 1
-    assert list(by_name)[-1] == "audit"
+    assert list(by_name) == [*default, "audit"]  # a topic no type uses comes after the types' own
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ def test_committed_dbt_files_are_what_the_generator_writes():
         for path, text in artifacts().items()
         if not (ROOT / path).is_file() or (ROOT / path).read_text() != text
     ]
-    assert not stale, f"out of date, run `python -m tools.dbt_artifacts`: {stale}"
+    assert not stale, f"out of date, run `make dbt-artifacts`: {stale}"
     assert main(["--check"]) == 0
 
 

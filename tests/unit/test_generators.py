@@ -8,22 +8,19 @@ import pytest
 
 from components.config import ConfigError
 from components.generators import generator_env, processes
+from payments.events import EVENT_TYPES
+from tests.unit.seed import SEED_INTERVALS
 
 KEY = "streaming-lakehouse:generators"
 
 
-def _settings_by_type(settings):
-    return {g.event_type: g for g in settings.generators}
-
-
-def test_four_generators_at_the_seed_intervals_by_default(stack_config):
-    gens = _settings_by_type(stack_config({}))
-    assert {t: (g.enabled, g.interval, g.events_per_interval) for t, g in gens.items()} == {
-        "payment_charges": (True, "500ms", 1),
-        "payment_refunds": (True, "2s", 1),
-        "payment_disputes": (True, "5s", 1),
-        "payment_subscriptions": (True, "3s", 1),
-    }
+def test_a_generator_per_event_type_at_its_interval_by_default(stack_config):
+    gens = stack_config({}).generators
+    assert [g.event_type for g in gens] == [e.name for e in EVENT_TYPES]
+    by_type = {g.event_type: (g.enabled, g.interval, g.events_per_interval) for g in gens}
+    assert by_type == {e.name: (True, e.generator_interval, 1) for e in EVENT_TYPES}
+    seed = {t: (True, interval, 1) for t, interval in SEED_INTERVALS.items()}
+    assert seed.items() <= by_type.items(), "the guide's intervals"
 
 
 @pytest.mark.parametrize("dependent", ["payment_refunds", "payment_disputes"])
@@ -42,9 +39,12 @@ def test_disabling_charges_alone_is_refused_since_refunds_are_on_by_default(stac
 
 
 def test_charges_refunds_and_disputes_can_all_be_off(stack_config):
-    off = {"enabled": False}
-    s = stack_config({"generators": {"payment_charges": off, "payment_refunds": off, "payment_disputes": off}})
-    assert list(processes(s)) == ["payment_subscriptions"]
+    off = {"payment_charges", "payment_refunds", "payment_disputes"}
+    procs = processes(stack_config({"generators": {t: {"enabled": False} for t in off}}))
+    running = sorted(g.event_type for gens in procs.values() for g in gens)
+    assert running == sorted({e.name for e in EVENT_TYPES} - off)
+    assert "payment_subscriptions" in running
+    assert all(procs.values()), "no container is left with nothing to emit"
 
 
 @pytest.mark.parametrize(
@@ -69,13 +69,28 @@ def test_exact_duplicate_rate_is_a_fraction(stack_config, value):
     assert str(err.value).startswith("streaming-lakehouse:problemRates.exactDuplicate:"), str(err.value)
 
 
+def test_types_that_refer_to_each_other_share_a_process_and_the_others_run_alone(stack_config):
+    """JR shares emitted values only within a process: a type runs beside the types it references, after
+    them (their preload comes first); a type no other refers to, and that refers to none, runs alone."""
+    procs = {name: [g.event_type for g in gens] for name, gens in processes(stack_config({})).items()}
+    placed = [t for types in procs.values() for t in types]
+    assert sorted(placed) == sorted(e.name for e in EVENT_TYPES), "every type runs, in one process"
+    process_of = {t: name for name, types in procs.items() for t in types}
+    referenced = {r.name for e in EVENT_TYPES for r in e.references}
+    for e in EVENT_TYPES:
+        for r in e.references:
+            assert process_of[e.name] == process_of[r.name], (e.name, r.name)
+            order = procs[process_of[e.name]]
+            assert order.index(r.name) < order.index(e.name), (e.name, r.name)
+        if not e.references and e.name not in referenced:
+            assert procs[e.name] == [e.name], e.name
+
+
 def test_charges_refunds_and_disputes_share_one_process_subscriptions_run_alone(stack_config):
     s = stack_config({"generators": {"payment_disputes": {"enabled": False}}})
     procs = processes(s)
-    assert {name: [g.event_type for g in gens] for name, gens in procs.items()} == {
-        "payments": ["payment_charges", "payment_refunds"],
-        "payment_subscriptions": ["payment_subscriptions"],
-    }
+    seed = {"payments": ("payment_charges", "payment_refunds"), "payment_subscriptions": ("payment_subscriptions",)}
+    assert seed.items() <= {name: tuple(g.event_type for g in gens) for name, gens in procs.items()}.items()
     env = generator_env(procs["payments"], s.problem_rates)
     lines = [line.split() for line in env["EMITTERS_SPEC"].splitlines()]
     # template, topic, interval, events per interval, preload; charges first so their preload comes first
@@ -103,12 +118,33 @@ def _envs(stack_config, values):
         ({"problemRates": {"nullStatus": 0.2}}, {"payments"}),
         ({"problemRates": {"missingEvidence": 0.2}}, {"payments"}),
         ({"problemRates": {"nullTrialDates": 0.2}}, {"payment_subscriptions"}),
-        ({"problemRates": {"exactDuplicate": 0.05}}, {"payments", "payment_subscriptions"}),
     ],
 )
 def test_a_change_touches_only_the_container_that_uses_it(stack_config, change, touched):
     before, after = _envs(stack_config, {}), _envs(stack_config, change)
     assert {name for name in before if before[name] != after[name]} == touched
+
+
+@pytest.mark.parametrize("event", [e.name for e in EVENT_TYPES])
+def test_an_interval_change_touches_only_the_container_that_emits_the_type(stack_config, event):
+    before, after = _envs(stack_config, {}), _envs(stack_config, {"generators": {event: {"interval": "7s"}}})
+    touched = {name for name in before if before[name] != after[name]}
+    # template, topic, interval, ...: the one container whose emitter of this type now runs every 7s
+    emits = {
+        name
+        for name, env in after.items()
+        if [event, event, "7s"] in (line.split()[:3] for line in env["EMITTERS_SPEC"].splitlines())
+    }
+    assert len(emits) == 1, emits
+    assert touched == emits
+
+
+def test_the_duplicate_rate_touches_every_generator_container(stack_config):
+    """JR itself sends the duplicates, whatever the template: every process gets the rate."""
+    before, after = _envs(stack_config, {}), _envs(stack_config, {"problemRates": {"exactDuplicate": 0.05}})
+    assert {"payments", "payment_subscriptions"} <= set(before)
+    assert {name for name in before if before[name] != after[name]} == set(before)
+    assert {env["JR_DUPLICATE_RATE"] for env in after.values()} == {"0.05"}
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -129,17 +165,26 @@ def test_no_preload_without_refunds_and_disputes(stack_config, enabled):
 @pulumi.runtime.test
 def test_the_component_runs_one_container_per_process(mocks, program):
     generators = program({"namePrefix": "lh-unit"})["generators"]
-    assert list(generators.containers) == ["payments", "payment_subscriptions"]
+    assert {"payments", "payment_subscriptions"} <= set(generators.containers)
 
     def check(_):
-        payments = mocks.resources["generators-payments"].inputs
-        assert payments["name"] == "lh-unit-jr-payments"
-        assert payments["envs"]["KAFKA_BOOTSTRAP"] == "kafka:29092"
-        topics = [line.split()[1] for line in payments["envs"]["EMITTERS_SPEC"].splitlines()]
-        assert topics == ["payment_charges", "payment_refunds", "payment_disputes"]
-        subs = mocks.resources["generators-payment_subscriptions"].inputs
-        assert subs["name"] == "lh-unit-jr-payment_subscriptions"
+        containers = {
+            r.name: r.inputs
+            for r in mocks.resources.values()
+            if r.typ.endswith(":Container") and r.name.startswith("generators-")
+        }
+        assert sorted(containers) == sorted(f"generators-{p}" for p in generators.containers)
+        topics = {}  # process -> the topics its emitters produce
+        for process in generators.containers:
+            inputs = containers[f"generators-{process}"]
+            assert inputs["name"] == f"lh-unit-jr-{process}"
+            assert inputs["envs"]["KAFKA_BOOTSTRAP"] == "kafka:29092"
+            topics[process] = [line.split()[1] for line in inputs["envs"]["EMITTERS_SPEC"].splitlines()]
+        emitted = [t for ts in topics.values() for t in ts]
+        assert sorted(emitted) == sorted(e.name for e in EVENT_TYPES), "each type's topic, by one container"
+        assert topics["payments"] == ["payment_charges", "payment_refunds", "payment_disputes"]
+        subs = containers["generators-payment_subscriptions"]
         assert subs["envs"]["EMITTERS_SPEC"] == "payment_subscriptions payment_subscriptions 3s 1 0"
 
-    # Both: resources register in any order, and the check reads both containers' inputs.
+    # All of them: resources register in any order, and the check reads every container's inputs.
     return pulumi.Output.all(*(c.container_id for c in generators.containers.values())).apply(check)

@@ -63,7 +63,7 @@ format: bootstrap ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-dbt-artifacts: ## rewrite the dbt files generated from payments/ (sources.yml, seeds): run after changing payments/
+dbt-artifacts: ## rewrite the dbt files generated from payments/ (sources.yml, event fields macro, seeds): run after changing payments/
 	$(VENV)/bin/python -m tools.dbt_artifacts
 
 lock: ## re-resolve requirements.in into the fully pinned requirements.txt

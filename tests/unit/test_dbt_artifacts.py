@@ -1,19 +1,40 @@
-"""The dbt project's files derived from payments/ (tools/dbt_artifacts.py) are committed as generated, and the
-domain values the templates and dbt share are consistent (no engine, no Docker)."""
+"""The dbt project's files derived from payments/ (tools/dbt_artifacts.py) are committed as generated, they and
+the silver contracts give each field the type payments/ declares, and the domain values the templates and dbt
+share are consistent (no engine, no Docker)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import itertools
+import re
 from pathlib import Path
+
+import yaml
 
 from jr_templates.render import VALUES, render
 from payments import parties, vocabulary
-from payments.events import EVENT_TYPES
+from payments.events import BOOLEAN, COMMON, EVENT_TYPES, INT, JSON, MONEY, STRING, TIMESTAMP
 from payments.glossary import describe
 from payments.problems import DEFAULT_RATES
-from tools.dbt_artifacts import ROOT, artifacts, main
+from payments.tables import LINEAGE
+from tools.dbt_artifacts import EVENT_COLUMNS, ROOT, artifacts, main
+
+# The SQL type a field of each payments/ type has in Trino, bronze and silver alike.
+SQL_TYPES = {
+    STRING: "varchar",
+    JSON: "varchar",
+    MONEY: "decimal(10,2)",
+    TIMESTAMP: "timestamp(6)",
+    INT: "integer",
+    BOOLEAN: "boolean",
+}
+LINEAGE_TYPES = {
+    "kafka_topic": "varchar",
+    "kafka_partition": "integer",
+    "kafka_offset": "bigint",
+    "kafka_timestamp": "timestamp(6) with time zone",
+}
 
 
 def test_committed_dbt_files_are_what_the_generator_writes():
@@ -89,3 +110,40 @@ def test_every_field_has_a_description():
     for event in EVENT_TYPES:
         for field in event.fields:
             assert describe(event, field.name), (event.name, field.name)
+
+
+def _columns(jinja: str) -> list[tuple[str, str]]:
+    """The (name, data_type) pairs of a Jinja list literal of the generated macros, in order."""
+    return re.findall(r"\{'name': '(\w+)', 'data_type': '([^']+)'\}", jinja)
+
+
+def _macro(text: str, name: str) -> str:
+    return re.search(rf"\{{% macro {name}\(.*?\{{%- endmacro %\}}", text, re.S).group(0)
+
+
+def test_generated_event_columns_give_every_field_of_every_type_with_its_sql_type():
+    text = artifacts()[EVENT_COLUMNS]
+    assert _columns(_macro(text, "common_fields")) == [(f.name, SQL_TYPES[f.type]) for f in COMMON]
+    own = dict(re.findall(r"'(\w+)': (\[.*?\])", _macro(text, "event_fields"), re.S))
+    assert list(own) == [e.name for e in EVENT_TYPES]
+    for event in EVENT_TYPES:
+        assert _columns(own[event.name]) == [(f.name, SQL_TYPES[f.type]) for f in event.own_fields], event.name
+        assert event.fields[: len(COMMON)] == COMMON  # event_fields puts the common ones first
+    assert _columns(_macro(text, "lineage_columns")) == [(name, LINEAGE_TYPES[name]) for name, _, _ in LINEAGE]
+    names = re.search(r"return\(\[(.*?)\]\)", _macro(text, "event_type_names")).group(1)
+    assert names == ", ".join(f"'{e.name}'" for e in EVENT_TYPES)
+
+
+def test_silver_contracts_type_the_event_fields_as_payments_does():
+    """dbt needs each silver model's contract (its yml's data_type per column) in the model's own yml: there the
+    fields' types are written again, so they must agree with payments/."""
+    for event in EVENT_TYPES:
+        model = event.name.removeprefix("payment_")
+        spec = yaml.safe_load((ROOT / f"dbt/models/marts/silver/{model}.yml").read_text())
+        (contract,) = (m for m in spec["models"] if m["name"] == model)
+        declared = {c["name"]: c["data_type"].replace(" ", "") for c in contract["columns"]}
+        expected = {f.name: SQL_TYPES[f.type] for f in event.fields} | LINEAGE_TYPES
+        typed = {name: declared[name] for name in expected if name in declared}
+        assert typed == {name: expected[name].replace(" ", "") for name in typed}, model
+        assert set(LINEAGE_TYPES) <= set(typed), model
+        assert {f.name for f in COMMON} <= set(typed), model

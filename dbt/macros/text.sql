@@ -17,6 +17,12 @@
     lower(trim({{ null_if_blank(expression) }}))
 {%- endmacro %}
 
+{#- Text compared with a mapping as it is, but for blanks around it (reasons, network codes); NULL for null
+    variants. -#}
+{% macro trimmed_text(expression) -%}
+    trim({{ null_if_blank(expression) }})
+{%- endmacro %}
+
 {#- A text field of a JSON object (the `metadata` columns), null variants as NULL. -#}
 {% macro json_text(json_column, key) -%}
     {{ null_if_blank("json_extract_scalar(" ~ json_column ~ ", '$." ~ key ~ "')") }}
@@ -25,4 +31,9 @@
 {#- A boolean field of a JSON object: NULL when absent, null or not a boolean. -#}
 {% macro json_boolean(json_column, key) -%}
     try_cast(json_extract_scalar({{ json_column }}, '$.{{ key }}') as boolean)
+{%- endmacro %}
+
+{#- An integer field of a JSON object: NULL when absent, null or not an integer. -#}
+{% macro json_integer(json_column, key) -%}
+    try_cast(json_extract_scalar({{ json_column }}, '$.{{ key }}') as integer)
 {%- endmacro %}

@@ -5,60 +5,39 @@ with source as (
     select * from {{ source('payments', 'payment_charges') }}
 ),
 
-failure_codes as (
-    select raw_code, failure_code
-    from {{ ref('failure_code_mapping') }}
-    where event_type_name = 'payment_charges'
-),
+{{ failure_code_lookup('payment_charges') }},
 
+-- every field of payments/events.py in order, as bronze has it unless named here or in field_cleaning
+-- (macros/events.sql)
 cleaned as (
     select
-        event_id,
-        {{ lower_code('event_type') }} as event_type,
-        {{ lower_code('provider') }} as provider,
-        customer_id,
-        {{ null_if_blank('merchant_id') }} as merchant_id,
-        amount,
-        {{ upper_code('currency') }} as currency,
-        created_at,
-        updated_at,
-        {{ null_if_blank('charge_id') }} as charge_id,
-        {{ lower_code('status') }} as status,
-        {{ lower_code('failure_code') }} as failure_code_raw,
-        {{ null_if_blank('failure_message') }} as failure_message,
-        {{ null_if_blank('payment_method_id') }} as payment_method_id,
-        {{ lower_code('payment_method_type') }} as payment_method_type,
-        {{ lower_code('card_brand') }} as card_brand,
-        {{ null_if_blank('card_last4') }} as card_last4,
-        card_exp_month,
-        card_exp_year,
-        {{ upper_code('card_country') }} as card_country,
-        {{ upper_code('billing_country') }} as billing_country,
-        {{ null_if_blank('billing_postal_code') }} as billing_postal_code,
-        {{ null_if_blank('merchant_name') }} as merchant_name,
-        {{ null_if_blank('description') }} as description,
-        {{ json_text('metadata', 'order_id') }} as order_id,
-        {{ json_text('metadata', 'subscription_id') }} as subscription_id,
-        risk_score,
-        {{ lower_code('risk_level') }} as risk_level,
-        three_ds_authenticated,
-        kafka_topic,
-        kafka_partition,
-        kafka_offset,
-        kafka_timestamp
+        {{ staged_event_columns('payment_charges', {
+            'charge_id': null_if_blank,
+            'failure_code': [('failure_code_raw', lower_code('failure_code'))],
+            'failure_message': null_if_blank,
+            'payment_method_type': lower_code,
+            'card_brand': lower_code,
+            'card_last4': null_if_blank,
+            'card_country': upper_code,
+            'billing_country': upper_code,
+            'billing_postal_code': null_if_blank,
+            'merchant_name': null_if_blank,
+            'description': null_if_blank,
+            'metadata': [
+                ('order_id', json_text('metadata', 'order_id')),
+                ('subscription_id', json_text('metadata', 'subscription_id')),
+            ],
+            'risk_level': lower_code,
+        }) }}
     from source
 ),
 
 final as (
     select
         cleaned.*,
-        -- a code the mapping does not know stays visible as itself in failure_code_raw
-        case
-            when cleaned.failure_code_raw is null then null
-            else coalesce(failure_codes.failure_code, 'unknown')
-        end as failure_code
+        {{ mapped_failure_code('cleaned') }}
     from cleaned
-    left join failure_codes on cleaned.failure_code_raw = failure_codes.raw_code
+    {{ failure_code_join('cleaned') }}
 )
 
 select * from final

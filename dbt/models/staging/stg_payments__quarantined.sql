@@ -1,7 +1,7 @@
 -- One row per quarantined record of any type: what could be read of it (text), why it was rejected
 -- and where it came from. The data-quality mart counts these.
 
-{%- set types = ['payment_charges', 'payment_refunds', 'payment_disputes', 'payment_subscriptions'] %}
+{%- set types = event_type_names() %}
 
 with
 {% for event_type_name in types %}
@@ -14,10 +14,7 @@ with
         rejection_reason,
         rejection_reasons,
         quarantine_timestamp as quarantined_at,
-        kafka_topic,
-        kafka_partition,
-        kafka_offset,
-        kafka_timestamp
+        {{ lineage_columns() | map(attribute='name') | join(', ') }}
     from {{ source('payments', 'quarantine_' ~ event_type_name) }}
 ),
 {% endfor %}

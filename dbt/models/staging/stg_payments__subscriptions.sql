@@ -5,38 +5,23 @@ with source as (
     select * from {{ source('payments', 'payment_subscriptions') }}
 ),
 
+-- every field of payments/events.py in order, as bronze has it unless named here or in field_cleaning
+-- (macros/events.sql)
 final as (
     select
-        event_id,
-        {{ lower_code('event_type') }} as event_type,
-        {{ lower_code('provider') }} as provider,
-        customer_id,
-        {{ null_if_blank('merchant_id') }} as merchant_id,
-        amount,
-        {{ upper_code('currency') }} as currency,
-        created_at,
-        updated_at,
-        {{ null_if_blank('subscription_id') }} as subscription_id,
-        plan_id,
-        {{ lower_code('plan_name') }} as plan_name,
-        {{ lower_code('billing_interval') }} as billing_interval,
-        interval_count,
-        {{ lower_code('status') }} as status,
-        cancel_at_period_end,
-        canceled_at,
-        trial_start,
-        trial_end,
-        current_period_start,
-        current_period_end,
-        {{ null_if_blank('payment_method_id') }} as payment_method_id,
-        {{ lower_code(json_text('metadata', 'signup_source')) }} as signup_source,
-        {{ json_text('metadata', 'promo_code') }} as promo_code,
-        {{ json_text('discount', 'coupon_id') }} as coupon_id,
-        try_cast(json_extract_scalar(discount, '$.percent_off') as integer) as discount_percent_off,
-        kafka_topic,
-        kafka_partition,
-        kafka_offset,
-        kafka_timestamp
+        {{ staged_event_columns('payment_subscriptions', {
+            'subscription_id': null_if_blank,
+            'plan_name': lower_code,
+            'billing_interval': lower_code,
+            'metadata': [
+                ('signup_source', lower_code(json_text('metadata', 'signup_source'))),
+                ('promo_code', json_text('metadata', 'promo_code')),
+            ],
+            'discount': [
+                ('coupon_id', json_text('discount', 'coupon_id')),
+                ('discount_percent_off', json_integer('discount', 'percent_off')),
+            ],
+        }) }}
     from source
 )
 

@@ -89,6 +89,14 @@ def generated(query) -> int:
     return sum(rows.values())
 
 
+def test_the_guide_has_three_analytics_queries_here():
+    assert [q.stem for q in GUIDE_QUERIES] == [
+        "guide_dispute_patterns",
+        "guide_provider_performance",
+        "guide_refund_analytics",
+    ]
+
+
 @pytest.mark.parametrize("path", GUIDE_QUERIES, ids=lambda p: p.stem)
 def test_the_guides_trino_queries_run_as_written_and_return_rows(query, generated, path):
     sql = "\n".join(line for line in path.read_text().splitlines() if not line.startswith("--"))

@@ -10,6 +10,7 @@ got <value>`.
 from __future__ import annotations
 
 import json
+import re
 import types
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,6 +84,17 @@ Fraction = Annotated[
     float, _TEXT, Field(strict=True, ge=0, le=1, allow_inf_nan=False), Form("a fraction between 0 and 1")
 ]
 _DURATION = r"^[1-9][0-9]*(ms|s|m|h)$"
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+
+
+def duration_seconds(text: str) -> float:
+    """Seconds in a duration of the config's form (`500ms`, `10s`, `2m`, `1h`); `ValueError` for any other text."""
+    match = re.fullmatch(_DURATION.strip("^$"), text)
+    if not match:
+        raise ValueError(f"not a duration such as 500ms, 10s or 2m: {text!r}")
+    return int(text.removesuffix(match.group(1))) * _UNIT_SECONDS[match.group(1)]
+
+
 TopicName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,249}$"), Form("a valid Kafka topic name")]
 Currency = Annotated[str, Field(strict=True), StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
 # Bronze stores DECIMAL(10, 2): a larger bound would let through amounts it cannot hold.
@@ -181,6 +193,19 @@ class FlinkSettings(_Section):
         _int("a process memory size in MiB", 1024, 65536), Field(alias="taskManagerMemoryMb")
     ] = 1600
     checkpoint_interval: _text("a duration such as 500ms, 10s or 2m", _DURATION) = "10s"
+    # The validation job's parallelism; its Kafka sources use at most one subtask per topic partition, so
+    # more than `topics.<name>.partitions` leaves subtasks idle. A change rescales the job from a savepoint.
+    parallelism: _int("a parallelism", 1, 256) = 1
+
+    @model_validator(mode="after")
+    def _slots_for_the_job(self) -> FlinkSettings:
+        if self.parallelism > self.task_managers * self.task_slots:
+            raise _rule(
+                "parallelism",
+                f" ({self.parallelism}) needs that many slots: flink.taskManagers x flink.taskSlots is "
+                f"{self.task_managers * self.task_slots}",
+            )
+        return self
 
 
 class TrinoSettings(_Section):

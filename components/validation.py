@@ -11,7 +11,7 @@ from components.catalog import IcebergCatalog
 from components.config import StackSettings
 from components.flink import STATE_PREFIX, FlinkCluster
 from components.service import S3Credentials
-from flink_jobs.render import job_inserts, job_setup
+from flink_jobs.render import JOB_SETTINGS, job_inserts, job_setup
 from providers.flink import FlinkSqlJob, FlinkSqlJobArgs, StateStore
 
 JOB_NAME = "payments-validation"
@@ -57,6 +57,7 @@ class ValidationJob(pulumi.ComponentResource):
                 rest_url=args.flink.rest_url,
                 setup=pulumi.Output.all(args.kafka_bootstrap_servers, args.catalog.internal_uri).apply(setup),
                 inserts=job_inserts(CATALOG_NAME),
+                settings={**JOB_SETTINGS, "parallelism.default": str(s.flink.parallelism)},
                 state_store=StateStore(
                     endpoint=args.s3_endpoint,
                     bucket=args.bucket,

@@ -21,6 +21,18 @@ NULL_LIKE = rf"^{BLANK}*([nN][uU][lL][lL])?{BLANK}*$"
 TIMESTAMP_FORM = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?$"
 
 
+# Flink settings of the validation job (and of the benchmark's instance of it), besides parallelism and
+# the checkpoint interval. Both change the plan, never the results:
+JOB_SETTINGS = {
+    # Each type's two inserts share one projection that validates a record once (without this, the
+    # planner copies the whole validation into each insert's projection): `EXPLAIN` shows it.
+    "table.optimizer.reuse-optimize-block-with-digest-enabled": "true",
+    # Chained operators hand records on without copying them; nothing in the job keeps a record it was
+    # handed, which is the condition Flink documents for this.
+    "pipeline.object-reuse": "true",
+}
+
+
 @dataclass(frozen=True)
 class ValidationSettings:
     currencies: tuple[str, ...] = ("USD", "CAD", "GBP", "EUR", "JPY")
@@ -40,14 +52,16 @@ def _trimmed(text: str) -> str:
     return f"REGEXP_REPLACE({text}, {quote(f'^{BLANK}+|{BLANK}+$')}, '')"
 
 
-def _text_column(field: Field, column: str) -> str:
-    # JSON_OBJECT_FIELDS (validate.sql) has read the payload once: scalars and structures by top-level key.
-    source = "structures" if field.type == JSON else "scalars"
-    extract = f"{source}[{quote(field.json_key)}]"
-    null_like = f"REGEXP({extract}, {quote(NULL_LIKE)})"
+def _field_spec(field: Field) -> str:
+    """How JSON_FIELD_TEXTS reads the field (validate.sql): `{}` a structure, `!` an id stored trimmed."""
+    if field.type == JSON:
+        return f"{field.json_key}{{}}"
     # An id padded with invisible characters is the same id to a person: store it as one.
-    value = _trimmed(extract) if field.name.endswith("_id") else extract
-    return f"  CASE WHEN {null_like} THEN CAST(NULL AS STRING) ELSE {value} END AS {column}"
+    return f"{field.json_key}!" if field.name.endswith("_id") else field.json_key
+
+
+def _text_column(position: int, column: str) -> str:
+    return f"  parsed.texts[{position}] AS {column}"  # SQL arrays count from 1
 
 
 def _typed_column(column: str, sql_type: str) -> str:
@@ -98,17 +112,24 @@ def rules(event: EventType, settings: ValidationSettings) -> list[tuple[str, str
 
 
 def validation_sql(event: EventType, settings: ValidationSettings) -> str:
-    text_columns = ",\n".join(_text_column(f, f"{f.name}_text") for f in event.fields)
+    text_columns = ",\n".join(_text_column(i, f"{f.name}_text") for i, f in enumerate(event.fields, start=1))
     typed_columns = ",\n".join(_typed_column(f.name, f.type) for f in event.fields)
     rule_sql = ",\n".join(f"    CASE WHEN {cond} THEN '{reason}' END" for reason, cond in rules(event, settings))
     return sql_file("validate.sql").format(
-        event=event.name, text_columns=text_columns, typed_columns=typed_columns, rules=rule_sql
+        event=event.name,
+        fields=quote(",".join(_field_spec(f) for f in event.fields)),
+        null_like=quote(NULL_LIKE),
+        blank=quote(BLANK),
+        text_columns=text_columns,
+        typed_columns=typed_columns,
+        rules=rule_sql,
     )
 
 
-def kafka_source_sql(event: EventType, bootstrap_servers: str, group_id: str) -> str:
+def kafka_source_sql(event: EventType, bootstrap_servers: str, group_id: str, topic: str | None = None) -> str:
+    """The Kafka source of `event`, reading its own topic unless another `topic` is given (the benchmark's)."""
     return sql_file("kafka_source.sql").format(
-        event=event.name, topic=event.topic, bootstrap_servers=bootstrap_servers, group_id=group_id
+        event=event.name, topic=topic or event.topic, bootstrap_servers=bootstrap_servers, group_id=group_id
     )
 
 
@@ -121,12 +142,12 @@ def bronze_columns(event: EventType) -> list[str]:
     return [f"CAST({f.name} AS {MONEY}) AS {f.name}" if f.type == MONEY else f.name for f in event.fields]
 
 
-def route_sql(event: EventType, catalog: str) -> str:
+def route_sql(event: EventType, catalog: str, namespace: str = NAMESPACE) -> str:
     bronze = ",\n".join(f"  {column}" for column in bronze_columns(event))
     return sql_file("route.sql").format(
         event=event.name,
-        bronze=f"{catalog}.{NAMESPACE}.{event.bronze_table}",
-        quarantine=f"{catalog}.{NAMESPACE}.{event.quarantine_table}",
+        bronze=f"{catalog}.{namespace}.{event.bronze_table}",
+        quarantine=f"{catalog}.{namespace}.{event.quarantine_table}",
         bronze_columns=bronze,
         quarantine_columns=",\n".join(f"  {f.name}_text AS {f.name}" for f in event.fields),
     )
@@ -139,18 +160,37 @@ def job_setup(
     catalog: str,
     catalog_uri: str,
     warehouse: str,
+    topics: dict[str, str] | None = None,
 ) -> list[str]:
-    """What the job's session runs before its statement set: the catalog, the sources, the validation views."""
+    """What the job's session runs before its statement set: the catalog, the sources, the validation views.
+
+    `topics` (event type name -> topic) limits the job to those types and reads them from those topics
+    instead of their own (the benchmark's instance of the job); by default every type, from its topic.
+    """
     setup = statements(catalog_sql(catalog, catalog_uri, warehouse))
-    for event in EVENT_TYPES:
-        setup += statements(kafka_source_sql(event, bootstrap_servers, group_id))
+    for event in _chosen(topics):
+        topic = topics[event.name] if topics else None
+        setup += statements(kafka_source_sql(event, bootstrap_servers, group_id, topic))
         setup += statements(validation_sql(event, settings))
     return setup
 
 
-def job_inserts(catalog: str) -> list[str]:
-    """The job's statement set: known without any endpoint, so previews always show it."""
-    return [s for event in EVENT_TYPES for s in statements(route_sql(event, catalog))]
+def job_inserts(catalog: str, namespace: str = NAMESPACE, event_names: Iterable[str] | None = None) -> list[str]:
+    """The job's statement set: known without any endpoint, so previews always show it.
+
+    `namespace` and `event_names` (default: every type) serve the benchmark's instance of the job.
+    """
+    chosen = _chosen(dict.fromkeys(event_names, "") if event_names is not None else None)
+    return [s for event in chosen for s in statements(route_sql(event, catalog, namespace))]
+
+
+def _chosen(names: dict[str, str] | None) -> list[EventType]:
+    if names is None:
+        return list(EVENT_TYPES)
+    unknown = set(names) - {e.name for e in EVENT_TYPES}
+    if unknown:
+        raise ValueError(f"no such event type: {', '.join(sorted(unknown))}")
+    return [e for e in EVENT_TYPES if e.name in names]
 
 
 def statements(sql: str) -> list[str]:
@@ -160,6 +200,7 @@ def statements(sql: str) -> list[str]:
 
 
 __all__ = [
+    "JOB_SETTINGS",
     "ValidationSettings",
     "job_inserts",
     "job_setup",

@@ -3,15 +3,26 @@
 -- bad record is judged, never fatal. Placeholders in braces are filled by render.py from payments/.
 
 -- The job's functions, from lib/lakehouse-flink-functions.jar (images/flink/functions/).
-CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_OBJECT_FIELDS
-  AS 'streaming.lakehouse.flink.JsonObjectFields' LANGUAGE JAVA;
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_FIELD_TEXTS
+  AS 'streaming.lakehouse.flink.JsonFieldTexts' LANGUAGE JAVA;
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COMPARE_DECIMAL_TEXT
   AS 'streaming.lakehouse.flink.CompareDecimalText' LANGUAGE JAVA;
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS DECIMAL_TEXT_VALUE
   AS 'streaming.lakehouse.flink.DecimalTextValue' LANGUAGE JAVA;
 
 -- 1. Parse, once per record: parse_status, then each field as text. 'null', 'NULL', '' and blank strings
---    become NULL.
+--    become NULL, ids are trimmed. One call reads them all; the planner keeps it in a projection of its
+--    own (see JsonFieldTexts), so everything below reads its result instead of parsing again.
+CREATE TEMPORARY VIEW {event}_read AS
+SELECT
+  payload,
+  kafka_topic,
+  kafka_partition,
+  kafka_offset,
+  kafka_timestamp,
+  JSON_FIELD_TEXTS(payload, {fields}, {null_like}, {blank}) AS parsed
+FROM raw_{event};
+
 CREATE TEMPORARY VIEW {event}_parsed AS
 SELECT
   payload,
@@ -19,9 +30,9 @@ SELECT
   kafka_partition,
   kafka_offset,
   kafka_timestamp,
-  parse_status,
+  parsed.parse_status AS parse_status,
 {text_columns}
-FROM raw_{event}, LATERAL TABLE(JSON_OBJECT_FIELDS(payload));
+FROM {event}_read;
 
 -- 2. Type: TRY_CAST to the bronze types; a value that does not cast stays NULL and is judged below.
 CREATE TEMPORARY VIEW {event}_typed AS

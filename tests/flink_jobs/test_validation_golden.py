@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from flink_jobs.render import ValidationSettings, bronze_columns, quote, statements, validation_sql
+from flink_jobs.render import JOB_SETTINGS, ValidationSettings, bronze_columns, quote, statements, validation_sql
 from payments.cases import cases, event_names
 from payments.events import EventType, event_type
 from providers.flink.gateway import session
@@ -53,7 +53,7 @@ def test_golden_cases(flink_gateway, event_name):
     payloads = [case.payload for case in golden]
     # What the bronze insert selects, so stored values (money rounded to cents) are what is compared.
     columns = ["kafka_offset", "rejection_reasons", *bronze_columns(event)]
-    with session(flink_gateway) as s:
+    with session(flink_gateway, JOB_SETTINGS) as s:
         s.execute(_values_source(event, payloads))
         for statement in statements(validation_sql(event, ValidationSettings())):
             s.execute(statement)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.config import ConfigError
+from components.config import ConfigError, duration_seconds
 from payments.events import EVENT_TYPES
 from tests.unit.seed import SEED_TOPICS
 
@@ -200,3 +200,19 @@ def test_text_from_config_set_path_is_read_for_every_number_and_switch(stack_con
 def test_trino_heap_must_leave_room_in_its_container(stack_config):
     with pytest.raises(ConfigError, match=r"trino\.heapMb \(2600\) must leave 512 MiB of trino\.memoryMb \(3000\)"):
         stack_config({"trino": {"memoryMb": 3000, "heapMb": 2600}})
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("500ms", 0.5), ("10s", 10), ("2m", 120), ("1h", 3600)])
+def test_durations_read_as_seconds(text, seconds):
+    assert duration_seconds(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["10", "0s", "1.5s", "10 s", "s"])
+def test_other_text_is_not_a_duration(text):
+    with pytest.raises(ValueError, match="not a duration"):
+        duration_seconds(text)
+
+
+def test_the_jobs_parallelism_must_fit_the_slots(stack_config):
+    with pytest.raises(ConfigError, match=r"flink\.parallelism.*needs that many slots"):
+        stack_config({"flink": {"parallelism": 5}})

@@ -10,14 +10,11 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonParser;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.JsonToken;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.StreamReadConstraints;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import org.apache.flink.table.annotation.DataTypeHint;
-import org.apache.flink.table.annotation.FunctionHint;
-import org.apache.flink.table.functions.TableFunction;
 import org.apache.flink.types.Row;
 
 /**
- * Reads a payload once and emits exactly one row: {@code ROW<parse_status STRING, scalars MAP<STRING,
- * STRING>, structures MAP<STRING, STRING>>}.
+ * Reads a payload once into {@code ROW<parse_status STRING, scalars MAP<STRING, STRING>, structures
+ * MAP<STRING, STRING>>} (the parser behind {@link JsonFieldTexts}).
  *
  * <ul>
  *   <li>{@code parse_status}: {@code OBJECT}; {@code NOT_JSON} (not JSON, truncated, empty, NULL,
@@ -34,11 +31,7 @@ import org.apache.flink.types.Row;
  * the nesting depth is capped, because that is what protects the parser. A repeated key keeps its last
  * value, as JSON_VALUE did.
  */
-@FunctionHint(
-    output =
-        @DataTypeHint(
-            "ROW<parse_status STRING, scalars MAP<STRING, STRING>, structures MAP<STRING, STRING>>"))
-public final class JsonObjectFields extends TableFunction<Row> {
+public final class JsonObjectFields {
 
   /** Jackson's own default; deeper documents are {@code TOO_COMPLEX}. */
   public static final int MAX_NESTING_DEPTH = 1000;
@@ -59,11 +52,9 @@ public final class JsonObjectFields extends TableFunction<Row> {
                   .build())
           .build();
 
-  public void eval(String payload) {
-    collect(parse(payload));
-  }
+  private JsonObjectFields() {}
 
-  /** The row {@link #eval} emits for {@code payload}; never throws. */
+  /** The row for {@code payload}; never throws. */
   public static Row parse(String payload) {
     Map<String, String> scalars = new HashMap<>();
     Map<String, String> structures = new HashMap<>();

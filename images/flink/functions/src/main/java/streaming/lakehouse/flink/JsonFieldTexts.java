@@ -53,13 +53,36 @@ public final class JsonFieldTexts extends ScalarFunction {
         text = structures.get(field.substring(0, field.length() - 2));
       } else if (field.endsWith("!")) {
         text = scalars.get(field.substring(0, field.length() - 1));
-        text = text == null || isNull.matcher(text).matches() ? null : trim.matcher(text).replaceAll("");
+        if (text != null && !isNullLike(text, isNull) && !(alnumAt(text, 0) && alnumAt(text, text.length() - 1))) {
+          text = trim.matcher(text).replaceAll("");
+        }
       } else {
         text = scalars.get(field);
       }
-      texts[i] = text == null || isNull.matcher(text).matches() ? null : text;
+      texts[i] = text == null || isNullLike(text, isNull) ? null : text;
     }
     return Row.of(parsed.getField(0), texts);
+  }
+
+  /**
+   * Whether {@code text} matches {@code isNull}, skipping the regex for the texts it cannot match: the
+   * null-like form is blanks around an optional "null", and no blank is an ASCII letter or digit, so a
+   * text with any other letter or digit is not null-like.
+   */
+  private static boolean isNullLike(String text, Pattern isNull) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 128 && Character.isLetterOrDigit(c) && "nNuUlL".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return isNull.matcher(text).matches();
+  }
+
+  /** An ASCII letter or digit, which no blank is: nothing to trim at that end. */
+  private static boolean alnumAt(String text, int index) {
+    char c = text.charAt(index);
+    return c < 128 && Character.isLetterOrDigit(c);
   }
 
   @Override

@@ -79,6 +79,7 @@ generators = Generators(
 )
 
 pulumi.export("network", foundation.network_name)
+pulumi.export("base_image", foundation.base_image_ref)
 pulumi.export("kafka_bootstrap_servers", kafka.bootstrap_servers)
 pulumi.export("kafka_internal_bootstrap_servers", kafka.internal_bootstrap_servers)
 pulumi.export("kafka_topics", kafka.topic_names)

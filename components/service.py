@@ -3,6 +3,7 @@ on the stack's base image, and its named data volume."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pulumi
@@ -10,6 +11,8 @@ import pulumi
 from components.build_env import host_go_env
 from components.config import StackSettings
 from providers.docker import DockerBuild, Image, ImageArgs, Volume, VolumeArgs
+from providers.docker._client import digest_context, project_root
+from providers.docker.image import ImageProvider
 
 
 @dataclass
@@ -36,6 +39,25 @@ _GO_BUILDS = frozenset({"minio", "jr"})
 def image_build_args(service: str) -> dict[str, str]:
     """The build args of images/<service> besides BASE_IMAGE, as every stack (and the tests) build it."""
     return host_go_env() if service in _GO_BUILDS else {}
+
+
+def build_service_image(service: str, base_image: str, labels: dict[str, str]) -> str:
+    """Build (or reuse) images/<service> outside `pulumi up` exactly as a stack builds it: same build args,
+    so the same tag. Returns the image reference; raises `ImageBuildError` when the build fails."""
+    context = f"images/{service}"
+    image = ImageProvider().create(
+        {
+            "image_name": f"lakehouse-{service}",
+            "build": {
+                "context": context,
+                "dockerfile": "Dockerfile",
+                "args": {"BASE_IMAGE": base_image, **image_build_args(service)},
+            },
+            "labels": labels,
+            "context_digest": digest_context(os.path.join(project_root(), context)),
+        }
+    )
+    return image.outs["image_ref"]
 
 
 def service_image(

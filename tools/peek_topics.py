@@ -7,16 +7,14 @@ and compares it with what the running generators are configured to produce.
 from __future__ import annotations
 
 import argparse
-import re
 import time
 
 from confluent_kafka import Consumer, TopicPartition
 
+from components.config import duration_seconds
 from payments.events import TOPICS
 from providers.docker._client import LABEL_STACK, client
 from tools.outputs import stack_outputs
-
-_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
 
 
 def latest(bootstrap: str, topic: str, count: int) -> list[str]:
@@ -69,8 +67,7 @@ def configured_rates(containers: list) -> dict[str, float]:
         duplicates = float(env.get("JR_DUPLICATE_RATE") or 0)
         for line in env.get("EMITTERS_SPEC", "").splitlines():
             _, topic, frequency, count, *_ = line.split()
-            number, unit = re.fullmatch(r"(\d+)(ms|s|m|h)", frequency).groups()
-            rates[topic] = int(count) / (int(number) * _SECONDS[unit]) * (1 + duplicates)
+            rates[topic] = int(count) / duration_seconds(frequency) * (1 + duplicates)
     return rates
 
 

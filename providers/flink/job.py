@@ -187,8 +187,13 @@ def _halt(props: dict[str, Any], job_id: str | None) -> str | None:
         f"no savepoint of {props['name']} after {SAVEPOINT_ATTEMPTS} attempts: cancelling it; "
         "its next run resumes from its newest retained checkpoint (see its restored_from output)"
     )
-    _rest(props).request("PATCH", f"/jobs/{job_id}?mode=cancel", ok_statuses=(404,))
+    cancel(props, job_id)
     return None
+
+
+def cancel(props: dict[str, Any], job_id: str) -> None:
+    """Cancel the job without a savepoint (its newest checkpoint is retained); a job Flink no longer knows is fine."""
+    _rest(props).request("PATCH", f"/jobs/{job_id}?mode=cancel", ok_statuses=(404,))
 
 
 def submit(props: dict[str, Any], restore_from: str | None) -> str:

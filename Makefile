@@ -112,8 +112,8 @@ IDLE_WINDOW ?= 60
 idle-cost: stack ## CPU the running stack takes at its event rates, over IDLE_WINDOW seconds (default 60)
 	$(VENV)/bin/python tools/idle_cost.py --stack $(STACK) --seconds $(IDLE_WINDOW)
 
-bench: stack ## end-to-end throughput of the validation job on the running stack (EVENTS=200000)
-	$(VENV)/bin/python bench/pipeline.py --stack $(STACK) $(if $(EVENTS),--events $(EVENTS))
+bench: stack ## the benchmark suite on the running stack: limit, peer and ours side by side, freshness, memory (EVENTS=1000000 REPEATS=3 ARGS=...)
+	$(VENV)/bin/python -m bench --stack $(STACK) $(if $(EVENTS),--events $(EVENTS)) $(if $(REPEATS),--repeats $(REPEATS)) $(ARGS)
 
 clean-images: bootstrap ## remove the project's cached images (they rebuild on the next up)
 	$(VENV)/bin/python tools/clean_images.py

@@ -76,6 +76,14 @@ def write(figures: dict[str, Any], versions: dict[str, str]) -> None:
             ),
             "",
             f"**ours/peer = {ours / peer:.2f}**, **ours/limit = {ours / limit:.3f}** (ratios of the medians).",
+            *(
+                [
+                    f"At parallelism {t['extra_parallelism']}: **ours/peer = {extra / peer:.2f}**, "
+                    f"**ours/limit = {extra / limit:.3f}**."
+                ]
+                if (extra := statistics.median(r["ours_extra"]) if r.get("ours_extra") else None)
+                else []
+            ),
             "",
         ]
         if prof := t.get("profile"):

@@ -9,6 +9,8 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COMPARE_DECIMAL_TEXT
   AS 'streaming.lakehouse.flink.CompareDecimalText' LANGUAGE JAVA;
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS DECIMAL_TEXT_VALUE
   AS 'streaming.lakehouse.flink.DecimalTextValue' LANGUAGE JAVA;
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS TIMESTAMP_TEXT_VALUE
+  AS 'streaming.lakehouse.flink.TimestampTextValue' LANGUAGE JAVA;
 
 -- 1. Parse, once per record: parse_status, then each field as text. 'null', 'NULL', '' and blank strings
 --    become NULL, ids are trimmed. One call reads them all; the planner keeps it in a projection of its

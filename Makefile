@@ -55,9 +55,10 @@ test-faults: bootstrap ## the fault suite on a throwaway stack: restarts, a paus
 test-unit: bootstrap ## only the tests that need no Docker engine
 	$(VENV)/bin/pytest -m "not docker"
 
-lint: bootstrap ## ruff lint and format check
+lint: bootstrap ## ruff lint and format check; actionlint on the pull-request workflow
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(LAKEHOUSE_CACHE)/actionlint/actionlint
 
 format: bootstrap ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .

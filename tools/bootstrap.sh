@@ -8,6 +8,9 @@ CACHE=${LAKEHOUSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/streaming-lakehouse}
 PULUMI_VERSION=$(sed -n 's|.*github.com/pulumi/pulumi/pkg/v3 \(v[0-9.]*\)$|\1|p' "$ROOT/tools/pulumi-cli/go.mod")
 PULUMI_DIR="$CACHE/pulumi-$PULUMI_VERSION"
 VENV="$ROOT/.venv"
+# actionlint checks .github/workflows in `make lint`: the workflows cannot run here.
+ACTIONLINT_VERSION=v1.7.12
+ACTIONLINT_DIR="$CACHE/actionlint"
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/streaming-lakehouse-dockerd.log}
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -75,6 +78,13 @@ ensure_pulumi() {
   done
 }
 
+ensure_actionlint() {
+  [ "$("$ACTIONLINT_DIR/actionlint" -version 2>/dev/null | head -1)" = "$ACTIONLINT_VERSION" ] && return
+  command -v go >/dev/null || die "no Go toolchain to build actionlint $ACTIONLINT_VERSION: install Go >= 1.26"
+  log "building actionlint $ACTIONLINT_VERSION from the Go module proxy into $ACTIONLINT_DIR (seconds, once)"
+  GOBIN="$ACTIONLINT_DIR" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+}
+
 ensure_venv() {
   local want have=""
   want=$(cat "$ROOT/requirements.txt" <(python3 --version) | sha256sum | cut -d' ' -f1)
@@ -95,4 +105,5 @@ ensure_venv
 ensure_debian_tools
 ensure_docker
 ensure_pulumi
+ensure_actionlint
 log "bootstrap complete: pulumi $PULUMI_VERSION, docker $("$VENV/bin/python" -c 'import docker; print(docker.from_env().version()["Version"])')"

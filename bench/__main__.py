@@ -120,7 +120,7 @@ def main() -> None:
             measured_at["freshness"] = now()
     finally:
         for container in stack.docker.containers.list(all=True, filters={"label": f"{BENCH_LABEL}={stack.run}"}):
-            container.remove(force=True)
+            container.remove(force=True, v=True)
     if args.lifecycle:
         figures["lifecycle"] = lifecycle(args.stack, 1)
         measured_at["lifecycle"] = now()

@@ -32,16 +32,20 @@ def consume_rate(stack: BenchStack, topic: str, records: int) -> float:
         "--timeout",
         "60000",
     ]
-    output = stack.docker.containers.run(
+    container = stack.docker.containers.run(
         kafka.attrs["Config"]["Image"],
         command,
         entrypoint="java",
         network=stack.outputs["network"],
         labels={BENCH_LABEL: stack.run},
-        remove=True,
-        stdout=True,
-        stderr=False,
-    ).decode()
+        detach=True,
+    )
+    try:
+        container.wait()
+        output = container.logs(stdout=True, stderr=False).decode()
+    finally:
+        # v=True: the image declares a data volume, which would otherwise outlive the container.
+        container.remove(force=True, v=True)
     stack.delete_groups(group)
     # A header line of names and a line of values, comma-separated.
     lines = [line for line in output.splitlines() if "," in line]

@@ -109,7 +109,7 @@ class ConnectWorker:
         return [t.get("trace", "")[:800] for t in status.get("tasks", []) if t.get("state") == "FAILED"]
 
     def remove(self) -> None:
-        self.container.remove(force=True)
+        self.container.remove(force=True, v=True)
         admin = self.stack.kafka_admin
         self.stack.delete_topics([t for t in admin.list_topics(timeout=10).topics if self.id in t])
         # The sink's consumer groups: the connector's own, its coordinator's, one per task on the control topic.

@@ -109,7 +109,7 @@ def remove_labelled(stack: str) -> None:
     dc = client()
     only = {"label": f"{LABEL_STACK}={stack}"}
     for container in dc.containers.list(all=True, filters=only):
-        container.remove(force=True)
+        container.remove(force=True, v=True)
     for network in dc.networks.list(filters=only):
         network.remove()
     for volume in dc.volumes.list(filters=only):

@@ -244,7 +244,7 @@ class ContainerProvider(ResourceProvider):
                 wait_until_ready(dc, cid, props["name"], int(props.get("wait_timeout", 180)), Progress(props))
         except Exception:
             # Create must be all-or-nothing: a half-made container would be invisible to Pulumi.
-            api.remove_container(cid, force=True)
+            api.remove_container(cid, force=True, v=True)
             raise
         return CreateResult(cid, {**props, "container_id": cid, "running": True})
 
@@ -297,7 +297,8 @@ class ContainerProvider(ResourceProvider):
         api = client().api
         try:
             api.stop(id_, timeout=30)
-            api.remove_container(id_, force=True)
+            # v: the anonymous volumes of the image's VOLUME paths that no mount covers go too; named ones stay.
+            api.remove_container(id_, force=True, v=True)
         except docker.errors.NotFound:
             return
 

@@ -67,10 +67,14 @@ def test_create_waits_until_healthy_and_applies_every_setting(dc, name, labels, 
             assert attrs["Config"]["Healthcheck"]["StartInterval"] == 500_000_000
         assert attrs["NetworkSettings"]["Networks"][network]["Aliases"][:1] == ["svc"]
         assert created.outs["running"] is True
+        anonymous = [m["Name"] for m in attrs["Mounts"] if m["Type"] == "volume"]
+        assert anonymous, attrs["Mounts"]  # the image's VOLUME
     finally:
         p.delete(created.id, created.outs)
     with pytest.raises(docker.errors.NotFound):
         dc.api.inspect_container(created.id)
+    # Nothing left behind: the image's anonymous volume went with the container.
+    assert not {v.name for v in dc.volumes.list()} & set(anonymous)
     p.delete(created.id, created.outs)  # already gone: fine
 
 
@@ -122,7 +126,7 @@ def test_diff_sees_a_killed_or_removed_container_without_a_refresh(dc, name, lab
         p.update(created.id, created.outs, props)
         assert dc.api.inspect_container(created.id)["State"]["Running"] is True
 
-        dc.api.remove_container(created.id, force=True)
+        dc.api.remove_container(created.id, force=True, v=True)
         assert p.diff(created.id, created.outs, props).replaces == ["container_id"]
     finally:
         p.delete(created.id, created.outs)
@@ -146,7 +150,7 @@ def test_read_sees_a_stopped_or_removed_container_and_update_restarts_it(dc, nam
         assert attrs["HostConfig"]["Memory"] == 96 * 1024 * 1024
         assert updated["running"] is True
 
-        dc.api.remove_container(created.id, force=True)
+        dc.api.remove_container(created.id, force=True, v=True)
         assert p.read(created.id, created.outs).id == ""
     finally:
         p.delete(created.id, created.outs)

@@ -43,19 +43,19 @@ def test_network_used_by_a_foreign_container_is_not_deleted_and_the_error_names_
             p.delete(created.id, created.outs)
         assert dc.networks.get(created.id)
     finally:
-        squatter.remove(force=True)
+        squatter.remove(force=True, v=True)
     p.delete(created.id, created.outs)
 
 
-def test_volume_create_read_diff_delete_keeps_data_until_deleted(dc, name, labels, tiny_image):
+def test_volume_create_read_diff_delete_keeps_data_until_deleted(dc, name, labels, base_image):
     p = VolumeProvider()
     props = {"name": name, "driver": "local", "labels": labels}
     created = p.create(props)
     assert created.id == name
     assert dc.volumes.get(name).attrs["Labels"] == labels
 
-    dc.containers.run(tiny_image, ["sh", "-c", "echo kept > /data/f"], volumes={name: {"bind": "/data"}}, remove=True)
-    out = dc.containers.run(tiny_image, ["cat", "/data/f"], volumes={name: {"bind": "/data"}}, remove=True)
+    dc.containers.run(base_image, ["sh", "-c", "echo kept > /data/f"], volumes={name: {"bind": "/data"}}, remove=True)
+    out = dc.containers.run(base_image, ["cat", "/data/f"], volumes={name: {"bind": "/data"}}, remove=True)
     assert out.strip() == b"kept"
 
     assert p.read(name, created.outs).outs["labels"] == labels

@@ -54,7 +54,7 @@ def _null_like(value: object) -> bool:
 
 
 def _text(value: object) -> str | None:
-    """A field as the job's JSON_VALUE sees it: scalars as text, null-like and non-scalars as NULL."""
+    """A field as the job's JSON_FIELD_TEXTS reads it: scalars as text, null-like and non-scalars as NULL."""
     if value is None or isinstance(value, (dict, list)):
         return None
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bench.stack import BenchStack
+from components.catalog import WAREHOUSE
 from components.validation import CATALOG_NAME
 from flink_jobs.render import JOB_SETTINGS, ValidationSettings, job_inserts, job_setup
 from payments.events import EVENT_TYPES
@@ -38,7 +39,7 @@ def _props(stack: BenchStack, name: str, topics: dict[str, str], namespace: str,
         name,  # the consumer group
         CATALOG_NAME,
         o["iceberg_catalog_internal_uri"],
-        "warehouse",
+        WAREHOUSE,
         topics=topics,
     )
     like = [f"CREATE DATABASE IF NOT EXISTS {CATALOG_NAME}.{namespace}"]

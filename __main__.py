@@ -24,9 +24,7 @@ catalog = IcebergCatalog(
         settings,
         foundation.network_name,
         foundation.base_image_ref,
-        s3_endpoint=minio.internal_s3_endpoint,
-        bucket=minio.bucket,
-        s3_credentials=minio.credentials["catalog"],
+        s3=minio.access("catalog"),
     ),
 )
 flink = FlinkCluster(
@@ -35,9 +33,7 @@ flink = FlinkCluster(
         settings,
         foundation.network_name,
         foundation.base_image_ref,
-        s3_endpoint=minio.internal_s3_endpoint,
-        bucket=minio.bucket,
-        s3_credentials=minio.credentials["flink"],
+        s3=minio.access("flink"),
     ),
 )
 validation = ValidationJob(
@@ -47,26 +43,28 @@ validation = ValidationJob(
         flink,
         catalog,
         kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
+        kafka_security=kafka.security,
         s3_endpoint=minio.s3_endpoint,
         bucket=minio.bucket,
         s3_credentials=minio.credentials["flink"],
         depends_on=[*kafka.topics.values(), *catalog.tables.values()],
     ),
 )
-trino = Trino(
-    "trino",
-    TrinoArgs(
-        settings,
-        foundation.network_name,
-        foundation.base_image_ref,
-        catalog_uri=catalog.internal_uri,
-        warehouse=catalog.warehouse,
-        s3_endpoint=minio.internal_s3_endpoint,
-        s3_credentials=minio.credentials["trino"],
-        depends_on=list(catalog.tables.values()),
-    ),
-)
-dbt = DbtRuntime("dbt", DbtRuntimeArgs(settings, foundation.network_name, foundation.base_image_ref))
+trino = dbt = None
+if settings.trino.enabled:
+    trino = Trino(
+        "trino",
+        TrinoArgs(
+            settings,
+            foundation.network_name,
+            foundation.base_image_ref,
+            catalog_uri=catalog.internal_uri,
+            warehouse=catalog.warehouse,
+            s3=minio.access("trino"),
+            depends_on=list(catalog.tables.values()),
+        ),
+    )
+    dbt = DbtRuntime("dbt", DbtRuntimeArgs(settings, foundation.network_name, foundation.base_image_ref))
 generators = Generators(
     "generators",
     GeneratorsArgs(
@@ -74,6 +72,7 @@ generators = Generators(
         foundation.network_name,
         foundation.base_image_ref,
         kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
+        kafka_security=kafka.security,
         topics=list(kafka.topics.values()),
     ),
 )
@@ -82,13 +81,17 @@ pulumi.export("network", foundation.network_name)
 pulumi.export("base_image", foundation.base_image_ref)
 pulumi.export("kafka_bootstrap_servers", kafka.bootstrap_servers)
 pulumi.export("kafka_internal_bootstrap_servers", kafka.internal_bootstrap_servers)
+pulumi.export("kafka_client_config", kafka.client_config)
 pulumi.export("kafka_topics", kafka.topic_names)
 pulumi.export("s3_endpoint", minio.s3_endpoint)
 pulumi.export("s3_internal_endpoint", minio.internal_s3_endpoint)
 pulumi.export("minio_console_url", minio.console_url)
 pulumi.export("warehouse_bucket", minio.bucket)
-pulumi.export("minio_root_user", minio.root_user)
-pulumi.export("minio_root_password", minio.root_password)
+pulumi.export("s3_region", minio.region)
+pulumi.export("s3_path_style", minio.path_style)
+if minio.root_password is not None:  # only MinIO run by the stack has a root the stack knows
+    pulumi.export("minio_root_user", minio.root_user)
+    pulumi.export("minio_root_password", minio.root_password)
 pulumi.export("s3_reader_access_key_id", minio.credentials["reader"].access_key_id)
 pulumi.export("s3_reader_secret_access_key", pulumi.Output.secret(minio.credentials["reader"].secret_access_key))
 pulumi.export("flink_ui_url", flink.rest_url)
@@ -96,12 +99,16 @@ pulumi.export("flink_sql_gateway_url", flink.sql_gateway_url)
 pulumi.export("flink_checkpoint_dir", flink.checkpoint_dir)
 pulumi.export("iceberg_catalog_uri", catalog.uri)
 pulumi.export("iceberg_catalog_internal_uri", catalog.internal_uri)
+pulumi.export("iceberg_warehouse", catalog.warehouse)
+pulumi.export("iceberg_catalog_client_properties", catalog.client_properties)
 pulumi.export("iceberg_namespace", catalog.namespace)
+pulumi.export("validation_job_name", settings.flink.job_name)
 pulumi.export("validation_job_id", validation.job_id)
 pulumi.export("validation_job_url", validation.ui_url)
 pulumi.export("validation_consumer_group", validation.consumer_group)
-pulumi.export("trino_url", trino.url)
-pulumi.export("trino_container", trino.container_name)
-pulumi.export("trino_internal_url", trino.internal_url)
-pulumi.export("dbt_image", dbt.image_ref)
+if trino and dbt:
+    pulumi.export("trino_url", trino.url)
+    pulumi.export("trino_container", trino.container_name)
+    pulumi.export("trino_internal_url", trino.internal_url)
+    pulumi.export("dbt_image", dbt.image_ref)
 pulumi.export("generators", list(generators.containers))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import re
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 import pulumi
 from pydantic import (
@@ -23,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     IPvAnyAddress,
+    SecretStr,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -38,6 +40,8 @@ from pydantic_core import PydanticCustomError
 from flink_jobs.render import ValidationSettings
 from payments.events import EVENT_TYPES, TOPICS
 from payments.problems import DEFAULT_RATES
+from payments.tables import NAMESPACE as DEFAULT_ICEBERG_NAMESPACE
+from providers.kafka import KafkaClientSecurity
 
 NAMESPACE = "streaming-lakehouse"
 
@@ -83,6 +87,10 @@ Switch = Annotated[bool, _TEXT, Field(strict=True), Form("true or false")]
 Fraction = Annotated[
     float, _TEXT, Field(strict=True, ge=0, le=1, allow_inf_nan=False), Form("a fraction between 0 and 1")
 ]
+HostPorts = _text("host:port, or several separated by commas", r"^[^\s,:/]+:[0-9]{1,5}(,[^\s,:/]+:[0-9]{1,5})*$")
+Url = _text("an http:// or https:// URL", r"^https?://[^\s/?#]+(/\S*)?$")
+BucketName = _text("an S3 bucket name", r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+Identifier = _text("letters, digits, '_' or '-', starting with a letter", r"^[A-Za-z][A-Za-z0-9_-]{0,99}$")
 _DURATION = r"^[1-9][0-9]*(ms|s|m|h)$"
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
 
@@ -125,7 +133,42 @@ class BaseImageSettings(_Section):
     ca_dir: _text("an absolute directory path", r"^/") = "/usr/local/share/ca-certificates"
 
 
+class KafkaExternal(_Section):
+    """`kafka.external`: brokers the stack does not run; topics are still created and managed on them.
+    The SASL password is the secret `kafkaSaslPassword`."""
+
+    bootstrap_servers: HostPorts  # as this machine reaches the brokers (Pulumi manages the topics from here)
+    engine_bootstrap_servers: HostPorts | None = None  # as Flink and the generators reach them; default the same
+    security_protocol: Annotated[
+        Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"],
+        Form("one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL"),
+    ] = "PLAINTEXT"
+    sasl_mechanism: (
+        Annotated[
+            Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], Form("one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
+        ]
+        | None
+    ) = None
+    sasl_username: _text("a user name", r"^\S+$") | None = None
+    ca_file: _text("an absolute path to a PEM file of CA certificates", r"^/") | None = None
+
+    @model_validator(mode="after")
+    def _security_complete(self) -> KafkaExternal:
+        sasl = self.security_protocol.startswith("SASL_")
+        for field, value in (("saslMechanism", self.sasl_mechanism), ("saslUsername", self.sasl_username)):
+            if sasl and value is None:
+                raise _rule(field, f": required with securityProtocol {self.security_protocol}")
+            if not sasl and value is not None:
+                raise _rule(field, " needs securityProtocol SASL_PLAINTEXT or SASL_SSL")
+        if self.ca_file is not None and not self.security_protocol.endswith("SSL"):
+            raise _rule("caFile", " needs securityProtocol SSL or SASL_SSL (TLS)")
+        return self
+
+
 class KafkaConfig(_Section):
+    external: KafkaExternal | None = None  # set: use these brokers instead of running Kafka
+    # Put before every topic name the stack declares, so several stacks can share one Kafka cluster.
+    topic_prefix: _text("letters, digits, '.', '_' or '-'", r"^[A-Za-z0-9._-]{0,100}$") = ""
     host_port: Port = 9092
     memory_mb: _int("a memory limit in MiB", 256, 65536) = 1024
     heap_mb: _int("a JVM heap size in MiB", 128, 32768) = 512
@@ -146,7 +189,13 @@ class TopicSettings:
 
 
 class KafkaSettings(KafkaConfig):
-    topics: tuple[TopicSettings, ...] = ()  # from the `topics` key
+    topics: tuple[TopicSettings, ...] = ()  # from the `topics` key, names prefixed with topicPrefix
+    # How clients authenticate and encrypt (the secret `kafkaSaslPassword` in it): PLAINTEXT when managed.
+    security: KafkaClientSecurity = KafkaClientSecurity()
+
+    def topic(self, event_type: str) -> str:
+        """The topic an event type's events go to (`payments.events` names it; the stack may prefix it)."""
+        return self.topic_prefix + event_type
 
 
 class TopicConfig(_Section):
@@ -161,27 +210,72 @@ class TopicConfig(_Section):
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
 
 
+class S3External(_Section):
+    """`minio.external`: an S3 service the stack does not run, and a bucket that exists in it. The secret
+    key is the secret `s3SecretAccessKey`; every engine uses this one key."""
+
+    endpoint: Url  # as this machine reaches it
+    engine_endpoint: Url | None = None  # as the engines' containers reach it; default the same
+    region: _text("an S3 region such as us-east-1", r"^[a-z0-9-]+$") = "us-east-1"
+    bucket: BucketName
+    access_key_id: _text("an access key id", r"^\S+$")
+    path_style: Switch = True  # `http://host/bucket/key`; false: `http://bucket.host/key` (virtual host)
+
+
 class MinioConfig(_Section):
+    external: S3External | None = None  # set: use this S3 instead of running MinIO
     api_port: Port = 9000
     console_port: Port = 9001
     memory_mb: _int("a memory limit in MiB", 256, 65536) = 1024
     root_user: _text("3-64 letters or digits", r"^[A-Za-z0-9_-]{3,64}$") = "lakehouse-admin"
-    bucket: _text("an S3 bucket name", r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$") = "warehouse"
+    bucket: BucketName = "warehouse"
 
 
 class MinioSettings(MinioConfig):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     # From the secret `minioRootPassword` if set; otherwise a generated one, kept secret in the state.
     root_password: pulumi.Output[str] | None = None
+    # With `external`: the secret `s3SecretAccessKey`.
+    secret_access_key: SecretStr | None = None
 
 
-class CatalogSettings(_Section):
+class CatalogExternal(_Section):
+    """`catalog.external`: an Iceberg REST catalog the stack does not run (Polaris, a cloud catalog); the
+    namespace and tables are still declared and evolved by the stack. With the secret `catalogCredential`
+    (`<client id>:<client secret>`) every client authenticates with OAuth2 client credentials."""
+
+    uri: Url  # the REST endpoint as this machine reaches it
+    engine_uri: Url | None = None  # as the engines' containers reach it; default the same
+    warehouse: _text("a warehouse name", r"^\S+$")
+    scope: _text("an OAuth2 scope", r"^\S+( \S+)*$") | None = None  # Polaris: PRINCIPAL_ROLE:ALL
+    oauth2_server_uri: Url | None = None  # the token endpoint; default: <uri>v1/oauth/tokens
+
+
+class CatalogConfig(_Section):
+    external: CatalogExternal | None = None  # set: use this catalog instead of running one
+    namespace: Identifier = DEFAULT_ICEBERG_NAMESPACE  # the Iceberg namespace of the stack's tables
     port: Port = 19120  # Iceberg REST catalog (Nessie) on the host
     memory_mb: _int("a memory limit in MiB", 512, 65536) = 1024
     postgres_memory_mb: _int("a memory limit in MiB", 128, 65536) = 512
 
 
+class CatalogSettings(CatalogConfig):
+    credential: SecretStr | None = None  # with `external`: the secret `catalogCredential`
+
+
+class FlinkExternal(_Section):
+    """`flink.external`: a Flink session cluster the stack does not run. The job, its checkpoints and its
+    savepoints (in the warehouse bucket, which the cluster's own S3 settings must reach) are managed as
+    with the stack's own cluster."""
+
+    rest_url: Url  # the JobManager's REST API as this machine reaches it
+    sql_gateway_url: Url  # the SQL Gateway's REST API as this machine reaches it
+
+
 class FlinkSettings(_Section):
+    external: FlinkExternal | None = None  # set: run the job on this cluster instead of one of the stack's
+    # The validation job's name in Flink, and its consumer group's after the name prefix.
+    job_name: _text("letters, digits, '.', '_' or '-'", r"^[A-Za-z0-9._-]{1,100}$") = "payments-validation"
     rest_port: Port = 8081
     sql_gateway_port: Port = 8083
     task_managers: _int("a TaskManager count", 1, 16) = 1
@@ -209,6 +303,7 @@ class FlinkSettings(_Section):
 
 
 class TrinoSettings(_Section):
+    enabled: Switch = True  # false: no Trino, and no dbt (it runs through Trino)
     port: Port = 8080  # HTTP: the CLI, JDBC and the web UI on the host
     memory_mb: _int("a memory limit in MiB", 1024, 65536) = 2560
     # Trino's default heap is 80 % of the machine's memory, whatever the container's limit: always bounded.
@@ -288,7 +383,7 @@ class StackConfig(_Section):
     # Every event type's topic, with its settings from here if any; and any other topic named here.
     topics: Annotated[dict[TopicName, TopicConfig], Form("a mapping of topic name to settings")] = {}
     minio: MinioConfig = Field(default_factory=MinioConfig)
-    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
+    catalog: CatalogConfig = Field(default_factory=CatalogConfig)
     flink: FlinkSettings = Field(default_factory=FlinkSettings)
     trino: TrinoSettings = Field(default_factory=TrinoSettings)
     validation: ValidationConfig = Field(default_factory=ValidationConfig)
@@ -297,11 +392,16 @@ class StackConfig(_Section):
 
     @model_validator(mode="after")
     def _ports_distinct(self) -> StackConfig:
-        """Every host port a section publishes (a field of type Port) is used once."""
+        """Every host port a section publishes (a field of type Port) is used once; an external or switched
+        off service publishes none."""
         seen: dict[int, str] = {}
         for section_name, section_info in type(self).model_fields.items():
             section = getattr(self, section_name)
-            if not isinstance(section, BaseModel):
+            if (
+                not isinstance(section, BaseModel)
+                or getattr(section, "external", None)
+                or not getattr(section, "enabled", True)
+            ):
                 continue
             for name, info in type(section).model_fields.items():
                 if _field_form(info) != _form(Port):
@@ -328,6 +428,11 @@ class StackSettings:
     validation: ValidationSettings
     generators: tuple[GeneratorSettings, ...]
     problem_rates: dict[str, float]  # by template placeholder name: NULL_VARIATION
+
+    def runs_containers(self) -> bool:
+        """Whether the stack runs any container of its own (else it needs no network and no images)."""
+        managed = [self.kafka.external, self.minio.external, self.catalog.external, self.flink.external]
+        return any(m is None for m in managed) or self.trino.enabled or any(g.enabled for g in self.generators)
 
     def docker_name(self, suffix: str) -> str:
         return f"{self.name_prefix}-{suffix}"
@@ -365,6 +470,10 @@ def _models_below(annotation: Any) -> tuple[type[BaseModel] | None, Any]:
     the names (then the next step of an error's path is a name)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation, None
+    if get_origin(annotation) in _UNIONS:  # an optional section: `external: KafkaExternal | None`
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        if len(inner) == 1:
+            return _models_below(inner[0])
     if get_origin(annotation) is dict:
         key, value = get_args(annotation)
         if isinstance(value, type) and issubclass(value, BaseModel):
@@ -402,6 +511,8 @@ def _message(error: Any, raw: dict[str, Any]) -> str:
         # {names} is filled in by _config_error: one line for all the unknown fields of a section.
         return f"{key}: " + model.unknown.replace("{known}", known)
     form = _field_form(field) if field is not None else None
+    if error["type"] == "missing":
+        return f"{key}: required ({form or 'an object with fields'})"
     got = value if loc else error["input"]  # a list's or mapping's whole value, not the item at fault
     return f"{key}: expected {form or 'an object with fields'}, got {got!r}"
 
@@ -425,6 +536,36 @@ def _object(cfg: pulumi.Config, key: str) -> Any:
         return cfg.get_object(key)
     except (ValueError, pulumi.ConfigTypeError) as exc:
         raise ConfigError(f"{NAMESPACE}:{key}: expected an object (YAML mapping), got {cfg.get(key)!r}") from exc
+
+
+def _secret(cfg: pulumi.Config, key: str, needed_by: str) -> SecretStr:
+    """A secret key's plain value, kept wrapped (components hand it on as a Pulumi secret)."""
+    value = cfg.get(key)  # a secret's plain text: the endpoint probes need it before any resource exists
+    if not value:
+        raise ConfigError(
+            f"{NAMESPACE}:{key}: required with {NAMESPACE}:{needed_by} (pulumi config set --secret {key} <value>)"
+        )
+    return SecretStr(value)
+
+
+def _kafka_security(cfg: pulumi.Config, ext: KafkaExternal) -> KafkaClientSecurity:
+    ca_pem = None
+    if ext.ca_file is not None:
+        try:
+            ca_pem = Path(ext.ca_file).read_text()
+        except OSError as exc:
+            raise ConfigError(f"{NAMESPACE}:kafka.external.caFile: cannot read {ext.ca_file}: {exc.strerror}") from exc
+        if "-----BEGIN CERTIFICATE-----" not in ca_pem:
+            raise ConfigError(f"{NAMESPACE}:kafka.external.caFile: {ext.ca_file} holds no PEM certificate")
+    sasl = ext.security_protocol.startswith("SASL_")
+    password = _secret(cfg, "kafkaSaslPassword", "kafka.external.saslUsername") if sasl else None
+    return KafkaClientSecurity(
+        security_protocol=ext.security_protocol,
+        sasl_mechanism=ext.sasl_mechanism,
+        sasl_username=ext.sasl_username,
+        sasl_password=password.get_secret_value() if password else None,
+        ca_pem=ca_pem,
+    )
 
 
 def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: str | None = None) -> StackSettings:
@@ -462,15 +603,27 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         for e in EVENT_TYPES
         for g in [getattr(c.generators, e.name)]
     )
+    ext_kafka, ext_s3, ext_catalog = c.kafka.external, c.minio.external, c.catalog.external
     return StackSettings(
         project=project,
         stack=stack,
         name_prefix=c.name_prefix,
         bind_address=raw["bindAddress"],  # as written: the address was only checked
         base_image=c.base_image,
-        kafka=KafkaSettings(**c.kafka.model_dump(), topics=topics),
-        minio=MinioSettings(**c.minio.model_dump(), root_password=cfg.get_secret("minioRootPassword")),
-        catalog=c.catalog,
+        kafka=KafkaSettings(
+            **c.kafka.model_dump(),
+            topics=tuple(replace(t, name=c.kafka.topic_prefix + t.name) for t in topics),
+            security=_kafka_security(cfg, ext_kafka) if ext_kafka else KafkaClientSecurity(),
+        ),
+        minio=MinioSettings(
+            **c.minio.model_dump(),
+            root_password=cfg.get_secret("minioRootPassword"),
+            secret_access_key=_secret(cfg, "s3SecretAccessKey", "minio.external") if ext_s3 else None,
+        ),
+        catalog=CatalogSettings(
+            **c.catalog.model_dump(),
+            credential=SecretStr(v) if ext_catalog and (v := cfg.get("catalogCredential")) else None,
+        ),
         flink=c.flink,
         trino=c.trino,
         validation=ValidationSettings(tuple(c.validation.currencies), c.validation.max_amount),

@@ -4,7 +4,11 @@ cluster, is recreated.
 
 The cluster runs with Flink's ZooKeeper high availability (a ZooKeeper server of its own): a JobManager
 that restarts, by itself or with the Docker daemon, takes its running jobs back from their latest
-checkpoints with no one submitting them again."""
+checkpoints with no one submitting them again.
+
+With `flink.external` it runs nothing: the outputs name that cluster's REST API and SQL Gateway, and the
+job's checkpoints and savepoints go to the same bucket directories, which the cluster's own S3 settings
+must reach."""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.service import S3Credentials, ServiceArgs, data_volume, service_image
+from components import external
+from components.service import S3Access, ServiceArgs, data_volume, service_image
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -34,9 +39,7 @@ STATE_PREFIX = "_flink"
 
 @dataclass
 class FlinkClusterArgs(ServiceArgs):
-    s3_endpoint: pulumi.Input[str]  # as containers reach it
-    bucket: pulumi.Input[str]
-    s3_credentials: S3Credentials
+    s3: S3Access  # Flink's own key: checkpoints, savepoints and the tables it writes
 
 
 class FlinkCluster(pulumi.ComponentResource):
@@ -45,18 +48,38 @@ class FlinkCluster(pulumi.ComponentResource):
     checkpoint_dir: pulumi.Output[str]
     savepoint_dir: pulumi.Output[str]
     # Which cluster this is: the JobManager container's id, new whenever the JobManager is replaced (a job
-    # submitted to it must then be moved from the old cluster to the new one).
+    # submitted to it must then be moved from the old cluster to the new one); an external cluster's REST URL.
     cluster_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: FlinkClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("streaming-lakehouse:index:FlinkCluster", name, None, opts)
+        f = args.settings.flink
+        self.checkpoint_dir = pulumi.Output.concat("s3://", args.s3.bucket, f"/{STATE_PREFIX}/checkpoints")
+        self.savepoint_dir = pulumi.Output.concat("s3://", args.s3.bucket, f"/{STATE_PREFIX}/savepoints")
+        if f.external:
+            ext = f.external
+            external.probe_http("flink.external.restUrl", "Flink JobManager", ext.rest_url, "/config")
+            external.probe_http("flink.external.sqlGatewayUrl", "Flink SQL Gateway", ext.sql_gateway_url, "/v1/info")
+            self.rest_url = pulumi.Output.from_input(f.external.rest_url.rstrip("/"))
+            self.sql_gateway_url = pulumi.Output.from_input(f.external.sql_gateway_url.rstrip("/"))
+            self.cluster_id = self.rest_url
+        else:
+            self._cluster(name, args)
+        self.register_outputs(
+            {
+                "cluster_id": self.cluster_id,
+                "rest_url": self.rest_url,
+                "sql_gateway_url": self.sql_gateway_url,
+                "checkpoint_dir": self.checkpoint_dir,
+                "savepoint_dir": self.savepoint_dir,
+            }
+        )
+
+    def _cluster(self, name: str, args: FlinkClusterArgs) -> None:
         s = args.settings
         f = s.flink
         child = pulumi.ResourceOptions(parent=self)
-
         self.image = service_image(name, "flink", s, args.base_image_ref, child)
-        self.checkpoint_dir = pulumi.Output.concat("s3://", args.bucket, f"/{STATE_PREFIX}/checkpoints")
-        self.savepoint_dir = pulumi.Output.concat("s3://", args.bucket, f"/{STATE_PREFIX}/savepoints")
         # High availability: leadership and the running jobs' pointers in ZooKeeper (its data on a volume,
         # so a new ZooKeeper container still knows them), the job graphs and checkpoint metadata in the
         # bucket beside the checkpoints, under a cluster id of the stack's own.
@@ -79,7 +102,7 @@ class FlinkCluster(pulumi.ComponentResource):
             "high-availability.type: zookeeper\n",
             f"high-availability.zookeeper.quorum: {ZOOKEEPER_HOST}:{ZOOKEEPER_PORT}\n",
             "high-availability.storageDir: s3://",
-            args.bucket,
+            args.s3.bucket,
             f"/{STATE_PREFIX}/ha\n",
             f"high-availability.cluster-id: /{s.name_prefix}\n",
         )
@@ -95,16 +118,16 @@ class FlinkCluster(pulumi.ComponentResource):
             "FLINK_CHECKPOINT_RETENTION": "RETAIN_ON_CANCELLATION",
             "FLINK_CHECKPOINT_DIR": self.checkpoint_dir,
             "FLINK_SAVEPOINT_DIR": self.savepoint_dir,
-            "S3_ENDPOINT": args.s3_endpoint,
-            "S3_ACCESS_KEY": args.s3_credentials.access_key_id,
-            "S3_PATH_STYLE_ACCESS": "true",
+            "S3_ENDPOINT": args.s3.endpoint,
+            "S3_ACCESS_KEY": args.s3.credentials.access_key_id,
+            "S3_PATH_STYLE_ACCESS": str(args.s3.path_style).lower(),
             # The same key for Iceberg's S3FileIO, which reads the AWS SDK's environment.
-            "AWS_ACCESS_KEY_ID": args.s3_credentials.access_key_id,
-            "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": args.s3.credentials.access_key_id,
+            "AWS_REGION": args.s3.region,
         }
         secret_envs = {
-            "S3_SECRET_KEY": args.s3_credentials.secret_access_key,
-            "AWS_SECRET_ACCESS_KEY": args.s3_credentials.secret_access_key,
+            "S3_SECRET_KEY": args.s3.credentials.secret_access_key,
+            "AWS_SECRET_ACCESS_KEY": args.s3.credentials.secret_access_key,
         }
 
         def container(
@@ -157,12 +180,3 @@ class FlinkCluster(pulumi.ComponentResource):
             lambda _: f"http://{s.bind_address}:{f.sql_gateway_port}"
         )
         self.cluster_id = self.jobmanager.container_id
-        self.register_outputs(
-            {
-                "cluster_id": self.cluster_id,
-                "rest_url": self.rest_url,
-                "sql_gateway_url": self.sql_gateway_url,
-                "checkpoint_dir": self.checkpoint_dir,
-                "savepoint_dir": self.savepoint_dir,
-            }
-        )

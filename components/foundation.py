@@ -1,4 +1,7 @@
-"""`Foundation`: what every service stands on, the stack's Docker network and the Debian base image."""
+"""`Foundation`: what every service stands on, the stack's Docker network and the Debian base image.
+
+A stack whose every service is external and that runs no generators and no Trino needs neither: then
+it makes nothing, and its outputs are empty."""
 
 from __future__ import annotations
 
@@ -23,6 +26,11 @@ class Foundation(pulumi.ComponentResource):
         super().__init__("streaming-lakehouse:index:Foundation", name, None, opts)
         s = args.settings
         child = pulumi.ResourceOptions(parent=self)
+        if not s.runs_containers():
+            self.network_name = pulumi.Output.from_input("")
+            self.base_image_ref = pulumi.Output.from_input("")
+            self.register_outputs({"network_name": self.network_name, "base_image_ref": self.base_image_ref})
+            return
 
         self.network = Network(
             f"{name}-network",

@@ -6,7 +6,8 @@ and disputes run as three emitters of one JR process, the "payments" container; 
 topic, interval, events per interval and on/off switch. Subscriptions reference nothing and run alone.
 
 Every template is rendered with the stack's problem rates and handed to its container in the
-environment, so changing a rate or an interval replaces the one container that uses it.
+environment, so changing a rate or an interval replaces the one container that uses it. With an external
+Kafka they produce to it with its security settings (`kafka.external`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from components.service import ServiceArgs, service_image
 from jr_templates.render import render
 from payments.events import EVENT_TYPES, event_type
 from providers.docker import Container, ContainerArgs, NetworkAttachment
+from providers.kafka import KafkaClientSecurity
 
 # Event types that refer to each other's emitted events share one JR process; its container's name.
 SHARED = {e.name for e in EVENT_TYPES if e.references} | {r.name for e in EVENT_TYPES for r in e.references}
@@ -36,14 +38,17 @@ def processes(settings: StackSettings) -> dict[str, tuple[GeneratorSettings, ...
     return {name: gens for name, gens in out.items() if gens}
 
 
-def generator_env(generators: tuple[GeneratorSettings, ...], rates: dict[str, float]) -> dict[str, str]:
-    """What `jr-generate` (images/jr) needs to run these generators as emitters of one JR process."""
+def generator_env(
+    generators: tuple[GeneratorSettings, ...], rates: dict[str, float], topic_prefix: str = ""
+) -> dict[str, str]:
+    """What `jr-generate` (images/jr) needs to run these generators as emitters of one JR process, each
+    producing to its type's topic (after `topic_prefix`)."""
     referenced = {r.name for g in generators for r in event_type(g.event_type).references}
     lines = []
     for g in generators:  # referenced types come first: their preload runs before any other emitter renders
         preload = PRELOAD if g.event_type in referenced else 0
         event = event_type(g.event_type)  # template, topic, interval, events per interval, preload
-        lines.append(f"{event.name} {event.topic} {g.interval} {g.events_per_interval} {preload}")
+        lines.append(f"{event.name} {topic_prefix}{event.topic} {g.interval} {g.events_per_interval} {preload}")
     return {
         "EMITTERS_SPEC": "\n".join(lines),
         **{f"TEMPLATE_BODY_{g.event_type}": render(g.event_type, rates) for g in generators},
@@ -54,6 +59,7 @@ def generator_env(generators: tuple[GeneratorSettings, ...], rates: dict[str, fl
 @dataclass
 class GeneratorsArgs(ServiceArgs):
     kafka_bootstrap_servers: pulumi.Input[str] = ""  # as containers reach Kafka
+    kafka_security: KafkaClientSecurity = field(default_factory=KafkaClientSecurity)
     # The topics must exist first: JR does not create them.
     topics: list[pulumi.Resource] = field(default_factory=list)
 
@@ -71,6 +77,10 @@ class Generators(pulumi.ComponentResource):
             return
         self.image = service_image(name, "jr", s, args.base_image_ref, child)
         after_topics = pulumi.ResourceOptions(parent=self, depends_on=args.topics)
+        security = args.kafka_security
+        # librdkafka reads the CA from a file: jr-generate writes KAFKA_CA_PEM to one.
+        client = "\n".join(f"{k}={v}" for k, v in security.librdkafka(ca_inline=False).items())
+        client_envs = {"KAFKA_CA_PEM": security.ca_pem} if security.ca_pem else {}
         self.containers = {
             process: Container(
                 f"{name}-{process}",
@@ -78,7 +88,12 @@ class Generators(pulumi.ComponentResource):
                     name=s.docker_name(f"jr-{process}"),
                     image=self.image.image_ref,
                     labels=s.labels("generators"),
-                    envs={"KAFKA_BOOTSTRAP": args.kafka_bootstrap_servers, **generator_env(gens, s.problem_rates)},
+                    envs={
+                        "KAFKA_BOOTSTRAP": args.kafka_bootstrap_servers,
+                        **generator_env(gens, s.problem_rates, s.kafka.topic_prefix),
+                        **client_envs,
+                    },
+                    secret_envs={"KAFKA_EXTRA_PROPERTIES": client} if client else {},
                     networks_advanced=[NetworkAttachment(name=args.network_name)],
                     memory=256,
                 ),

@@ -1,5 +1,8 @@
 """`KafkaBroker`: a single-node Apache Kafka in KRaft mode, with a listener for containers on the stack
-network (`kafka:29092`) and one for the host on the configured loopback port, and the stack's topics."""
+network (`kafka:29092`) and one for the host on the configured loopback port, and the stack's topics.
+
+With `kafka.external` it runs nothing: the topics are declared on those brokers with their security
+settings, and the outputs name them, so nothing downstream knows the difference."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import uuid
 
 import pulumi
 
+from components import external
 from components.service import ServiceArgs, data_volume, service_image
 from providers.docker import (
     Container,
@@ -17,7 +21,7 @@ from providers.docker import (
     Healthcheck,
     NetworkAttachment,
 )
-from providers.kafka import Topic, TopicArgs
+from providers.kafka import KafkaClientSecurity, Topic, TopicArgs
 
 INTERNAL_HOST = "kafka"
 INTERNAL_PORT = 29092
@@ -41,8 +45,10 @@ class KafkaBrokerArgs(ServiceArgs):
 
 
 class KafkaBroker(pulumi.ComponentResource):
-    bootstrap_servers: pulumi.Output[str]
-    internal_bootstrap_servers: pulumi.Output[str]
+    bootstrap_servers: pulumi.Output[str]  # as this machine reaches the brokers
+    internal_bootstrap_servers: pulumi.Output[str]  # as the engines' containers reach them
+    security: KafkaClientSecurity  # how clients connect (PLAINTEXT for the stack's own broker)
+    client_config: pulumi.Output[dict[str, str]]  # the same as librdkafka properties; a secret with a password
     topic_names: pulumi.Output[list[str]]
 
     def __init__(self, name: str, args: KafkaBrokerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -50,7 +56,45 @@ class KafkaBroker(pulumi.ComponentResource):
         s = args.settings
         k = s.kafka
         child = pulumi.ResourceOptions(parent=self)
+        self.security = k.security
 
+        if k.external:
+            external.probe_kafka("kafka.external.bootstrapServers", k.external.bootstrap_servers, k.security)
+            self.bootstrap_servers = pulumi.Output.from_input(k.external.bootstrap_servers)
+            self.internal_bootstrap_servers = pulumi.Output.from_input(
+                k.external.engine_bootstrap_servers or k.external.bootstrap_servers
+            )
+        else:
+            self._broker(name, args, child)
+        plain = k.security.librdkafka()  # empty for PLAINTEXT
+        self.client_config = pulumi.Output.secret(plain) if k.security.has_secret else pulumi.Output.from_input(plain)
+        self.topics = {
+            t.name: Topic(
+                f"{name}-topic-{t.name}",
+                TopicArgs(
+                    name=t.name,
+                    bootstrap_servers=self.bootstrap_servers,
+                    partitions=t.partitions,
+                    replication_factor=t.replication_factor,
+                    config=t.config,
+                    client_config=self.client_config if plain else None,
+                ),
+                child,
+            )
+            for t in k.topics
+        }
+        self.topic_names = pulumi.Output.all(*(topic.name for topic in self.topics.values()))
+        self.register_outputs(
+            {
+                "bootstrap_servers": self.bootstrap_servers,
+                "internal_bootstrap_servers": self.internal_bootstrap_servers,
+                "topic_names": self.topic_names,
+            }
+        )
+
+    def _broker(self, name: str, args: KafkaBrokerArgs, child: pulumi.ResourceOptions) -> None:
+        s = args.settings
+        k = s.kafka
         self.image = service_image(name, "kafka", s, args.base_image_ref, child)
         self.data = data_volume(name, "kafka", s, child)
         self.container = Container(
@@ -81,26 +125,4 @@ class KafkaBroker(pulumi.ComponentResource):
         self.bootstrap_servers = self.container.container_id.apply(lambda _: f"{s.bind_address}:{k.host_port}")
         self.internal_bootstrap_servers = self.container.container_id.apply(
             lambda _: f"{INTERNAL_HOST}:{INTERNAL_PORT}"
-        )
-        self.topics = {
-            t.name: Topic(
-                f"{name}-topic-{t.name}",
-                TopicArgs(
-                    name=t.name,
-                    bootstrap_servers=self.bootstrap_servers,
-                    partitions=t.partitions,
-                    replication_factor=t.replication_factor,
-                    config=t.config,
-                ),
-                child,
-            )
-            for t in k.topics
-        }
-        self.topic_names = pulumi.Output.all(*(topic.name for topic in self.topics.values()))
-        self.register_outputs(
-            {
-                "bootstrap_servers": self.bootstrap_servers,
-                "internal_bootstrap_servers": self.internal_bootstrap_servers,
-                "topic_names": self.topic_names,
-            }
         )

@@ -32,6 +32,17 @@ class S3Credentials:
     secret_access_key: pulumi.Output[str]
 
 
+@dataclass
+class S3Access:
+    """How one engine reaches the warehouse bucket (`ObjectStore.access(engine)`)."""
+
+    endpoint: pulumi.Input[str]  # as the engines' containers reach the S3 service
+    bucket: pulumi.Input[str]
+    credentials: S3Credentials  # the engine's own key
+    region: str = "us-east-1"
+    path_style: bool = True  # `http://host/bucket/key`, else virtual-host style
+
+
 # Images built from Go sources take this machine's Go client settings (see build_env.py).
 _GO_BUILDS = frozenset({"minio", "jr"})
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.service import S3Credentials, ServiceArgs, service_image
+from components.config import StackSettings
+from components.service import S3Access, ServiceArgs, service_image
 from providers.docker import Container, ContainerArgs, ContainerPort, Healthcheck, NetworkAttachment
 
 INTERNAL_HOST = "trino"
@@ -22,9 +23,24 @@ CATALOG = "iceberg"  # the Trino catalog name of the Iceberg connector (images/t
 class TrinoArgs(ServiceArgs):
     catalog_uri: pulumi.Input[str]  # the Iceberg REST endpoint as containers reach it
     warehouse: pulumi.Input[str]  # the catalog's warehouse name
-    s3_endpoint: pulumi.Input[str]  # as containers reach it
-    s3_credentials: S3Credentials  # Trino's own key: dbt writes silver and gold through it
+    s3: S3Access  # Trino's own key: dbt writes silver and gold through it
     depends_on: list[pulumi.Resource]  # what must exist before queries make sense (the tables)
+
+
+def iceberg_properties(settings: StackSettings, s3_path_style: bool) -> str:
+    """Lines Trino's entrypoint adds to its Iceberg catalog's properties: OAuth2 client credentials for an
+    external catalog that needs them (the credential read from the environment), virtual-host S3 access.
+    Property names: Trino's Iceberg connector documentation, "REST catalog" and "S3 file system support"."""
+    lines = [] if s3_path_style else ["s3.path-style-access=false"]
+    ext = settings.catalog.external
+    if ext and settings.catalog.credential:
+        lines += [
+            "iceberg.rest-catalog.security=OAUTH2",
+            "iceberg.rest-catalog.oauth2.credential=${ENV:ICEBERG_OAUTH2_CREDENTIAL}",
+            *([f"iceberg.rest-catalog.oauth2.scope={ext.scope}"] if ext.scope else []),
+            *([f"iceberg.rest-catalog.oauth2.server-uri={ext.oauth2_server_uri}"] if ext.oauth2_server_uri else []),
+        ]
+    return "\n".join(lines)
 
 
 class Trino(pulumi.ComponentResource):
@@ -39,6 +55,8 @@ class Trino(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         image = service_image(name, "trino", s, args.base_image_ref, child)
+        extra = iceberg_properties(s, args.s3.path_style)
+        credential = s.catalog.credential if s.catalog.external else None
         self.container = Container(
             f"{name}-server",
             ContainerArgs(
@@ -50,10 +68,20 @@ class Trino(pulumi.ComponentResource):
                     "TRINO_HEAP_MB": str(t.heap_mb),
                     "ICEBERG_REST_URI": args.catalog_uri,
                     "ICEBERG_WAREHOUSE": args.warehouse,
-                    "S3_ENDPOINT": args.s3_endpoint,
-                    "AWS_ACCESS_KEY_ID": args.s3_credentials.access_key_id,
+                    "S3_ENDPOINT": args.s3.endpoint,
+                    "AWS_ACCESS_KEY_ID": args.s3.credentials.access_key_id,
+                    # Only where they differ from the image's defaults, so a default stack's Trino never changes.
+                    **({"S3_REGION": args.s3.region} if args.s3.region != "us-east-1" else {}),
+                    **({"ICEBERG_PROPERTIES_EXTRA": extra} if extra else {}),
                 },
-                secret_envs={"AWS_SECRET_ACCESS_KEY": args.s3_credentials.secret_access_key},
+                secret_envs={
+                    "AWS_SECRET_ACCESS_KEY": args.s3.credentials.secret_access_key,
+                    **(
+                        {"ICEBERG_OAUTH2_CREDENTIAL": pulumi.Output.secret(credential.get_secret_value())}
+                        if credential
+                        else {}
+                    ),
+                },
                 ports=[ContainerPort(internal=HTTP_PORT, external=t.port, ip=s.bind_address)],
                 networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[INTERNAL_HOST])],
                 memory=t.memory_mb,

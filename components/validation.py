@@ -1,5 +1,8 @@
 """`ValidationJob`: the streaming validation job of flink_jobs/ (four Kafka topics in, bronze and quarantine
-Iceberg tables out) running on the Flink cluster as one job, resumable from its own checkpoints."""
+Iceberg tables out) running on the Flink cluster as one job, resumable from its own checkpoints.
+
+Its name (`flink.jobName`), topics (`kafka.topicPrefix`) and namespace (`catalog.namespace`) come from the
+stack, so several stacks can run their own job on one shared Kafka, catalog and Flink cluster."""
 
 from __future__ import annotations
 
@@ -11,10 +14,11 @@ from components.catalog import IcebergCatalog
 from components.config import StackSettings
 from components.flink import STATE_PREFIX, FlinkCluster
 from components.service import S3Credentials
-from flink_jobs.render import JOB_SETTINGS, job_inserts, job_setup
+from flink_jobs.render import JOB_SETTINGS, job_connections, job_inserts, job_setup
+from payments.events import EVENT_TYPES
 from providers.flink import FlinkSqlJob, FlinkSqlJobArgs, StateStore
+from providers.kafka import KafkaClientSecurity
 
-JOB_NAME = "payments-validation"
 # The name the Iceberg catalog has in the job's SQL (and in `make flink-sql`).
 CATALOG_NAME = "lakehouse"
 
@@ -25,6 +29,7 @@ class ValidationJobArgs:
     flink: FlinkCluster
     catalog: IcebergCatalog
     kafka_bootstrap_servers: pulumi.Input[str]  # as containers reach Kafka
+    kafka_security: KafkaClientSecurity
     s3_endpoint: pulumi.Input[str]  # as this machine reaches MinIO, to find the job's checkpoints
     bucket: pulumi.Input[str]
     s3_credentials: S3Credentials  # Flink's key: the checkpoints are Flink's
@@ -41,22 +46,35 @@ class ValidationJob(pulumi.ComponentResource):
     def __init__(self, name: str, args: ValidationJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("streaming-lakehouse:index:ValidationJob", name, None, opts)
         s = args.settings
-        self.consumer_group = f"{s.name_prefix}-{JOB_NAME}"
+        self.consumer_group = f"{s.name_prefix}-{s.flink.job_name}"
+        topics = {e.name: s.kafka.topic(e.name) for e in EVENT_TYPES}
+        kafka_properties = args.kafka_security.java()
 
-        def setup(inputs: list[str]) -> list[str]:
-            bootstrap, catalog_uri = inputs
-            return job_setup(
-                s.validation, bootstrap, self.consumer_group, CATALOG_NAME, catalog_uri, args.catalog.warehouse
+        def connections(inputs: list) -> list[str]:
+            bootstrap, catalog_uri, catalog_properties = inputs
+            return job_connections(
+                bootstrap,
+                self.consumer_group,
+                CATALOG_NAME,
+                catalog_uri,
+                args.catalog.warehouse,
+                topics=topics,
+                kafka_properties=kafka_properties,
+                catalog_properties=catalog_properties,
             )
 
+        statements = pulumi.Output.all(
+            args.kafka_bootstrap_servers, args.catalog.internal_uri, args.catalog.client_properties
+        ).apply(connections)
         self.job = FlinkSqlJob(
             f"{name}-job",
             FlinkSqlJobArgs(
-                name=JOB_NAME,
+                name=s.flink.job_name,
+                connections=pulumi.Output.secret(statements) if args.kafka_security.has_secret else statements,
                 sql_gateway_url=args.flink.sql_gateway_url,
                 rest_url=args.flink.rest_url,
-                setup=pulumi.Output.all(args.kafka_bootstrap_servers, args.catalog.internal_uri).apply(setup),
-                inserts=job_inserts(CATALOG_NAME),
+                setup=job_setup(s.validation),
+                inserts=job_inserts(CATALOG_NAME, s.catalog.namespace),
                 settings={**JOB_SETTINGS, "parallelism.default": str(s.flink.parallelism)},
                 state_store=StateStore(
                     endpoint=args.s3_endpoint,

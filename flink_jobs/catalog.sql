@@ -1,8 +1,9 @@
 -- The Iceberg REST catalog the tables live in. S3 access comes from the Flink containers' own key
 -- (AWS_* environment), never from this text, and the catalog tells clients the storage endpoint.
+-- After the warehouse: the catalog's OAuth2 client credentials, when it needs them.
 CREATE CATALOG {catalog} WITH (
   'type' = 'iceberg',
   'catalog-type' = 'rest',
   'uri' = '{uri}',
-  'warehouse' = '{warehouse}'
+  'warehouse' = '{warehouse}'{client_properties}
 );

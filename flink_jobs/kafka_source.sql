@@ -1,5 +1,6 @@
 -- The raw Kafka records of {event}: the value as text plus where it came from, so that any payload,
 -- valid JSON or not, reaches validation, and every quarantined row can be traced back to its offset.
+-- After the group id: the cluster's security settings (TLS, SASL), when it has any.
 CREATE TEMPORARY TABLE raw_{event} (
   payload STRING,
   kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
@@ -10,7 +11,7 @@ CREATE TEMPORARY TABLE raw_{event} (
   'connector' = 'kafka',
   'topic' = '{topic}',
   'properties.bootstrap.servers' = '{bootstrap_servers}',
-  'properties.group.id' = '{group_id}',
+  'properties.group.id' = '{group_id}'{client_properties},
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = 'group-offsets',
   'format' = 'raw',

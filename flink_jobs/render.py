@@ -121,15 +121,34 @@ def validation_sql(event: EventType, settings: ValidationSettings) -> str:
     )
 
 
-def kafka_source_sql(event: EventType, bootstrap_servers: str, group_id: str, topic: str | None = None) -> str:
-    """The Kafka source of `event`, reading its own topic unless another `topic` is given (the benchmark's)."""
+def options_sql(options: dict[str, str], prefix: str = "") -> str:
+    """More `WITH (...)` options, each on a line of its own after a comma; empty for none."""
+    return "".join(f",\n  {quote(prefix + k)} = {quote(v)}" for k, v in options.items())
+
+
+def kafka_source_sql(
+    event: EventType,
+    bootstrap_servers: str,
+    group_id: str,
+    topic: str | None = None,
+    client_properties: dict[str, str] | None = None,
+) -> str:
+    """The Kafka source of `event`, reading its own topic unless another `topic` is given (a topic prefix,
+    the benchmark's topics). `client_properties`: Kafka Java client settings (`KafkaClientSecurity.java()`)."""
     return sql_file("kafka_source.sql").format(
-        event=event.name, topic=topic or event.topic, bootstrap_servers=bootstrap_servers, group_id=group_id
+        event=event.name,
+        topic=topic or event.topic,
+        bootstrap_servers=bootstrap_servers,
+        group_id=group_id,
+        client_properties=options_sql(client_properties or {}, "properties."),
     )
 
 
-def catalog_sql(catalog: str, uri: str, warehouse: str) -> str:
-    return sql_file("catalog.sql").format(catalog=catalog, uri=uri, warehouse=warehouse)
+def catalog_sql(catalog: str, uri: str, warehouse: str, client_properties: dict[str, str] | None = None) -> str:
+    """`client_properties`: more Iceberg REST client properties (`oauth2_properties`)."""
+    return sql_file("catalog.sql").format(
+        catalog=catalog, uri=uri, warehouse=warehouse, client_properties=options_sql(client_properties or {})
+    )
 
 
 def bronze_columns(event: EventType) -> list[str]:
@@ -148,26 +167,36 @@ def route_sql(event: EventType, catalog: str, namespace: str = NAMESPACE) -> str
     )
 
 
-def job_setup(
-    settings: ValidationSettings,
+def job_connections(
     bootstrap_servers: str,
     group_id: str,
     catalog: str,
     catalog_uri: str,
     warehouse: str,
     topics: dict[str, str] | None = None,
+    kafka_properties: dict[str, str] | None = None,
+    catalog_properties: dict[str, str] | None = None,
 ) -> list[str]:
-    """What the job's session runs before its statement set: the catalog, the sources, the validation views.
+    """What the job's session runs first: the catalog and the Kafka sources, the statements that name
+    endpoints and may carry credentials (`kafka_properties`: Kafka Java client settings; `catalog_properties`:
+    Iceberg REST client ones).
 
     `topics` (event type name -> topic) limits the job to those types and reads them from those topics
-    instead of their own (the benchmark's instance of the job); by default every type, from its topic.
+    instead of their own (a topic prefix, the benchmark's instance of the job); by default every type,
+    from its topic.
     """
-    setup = statements(catalog_sql(catalog, catalog_uri, warehouse))
+    out = statements(catalog_sql(catalog, catalog_uri, warehouse, catalog_properties))
     for event in _chosen(topics):
         topic = topics[event.name] if topics else None
-        setup += statements(kafka_source_sql(event, bootstrap_servers, group_id, topic))
-        setup += statements(validation_sql(event, settings))
-    return setup
+        out += statements(kafka_source_sql(event, bootstrap_servers, group_id, topic, kafka_properties))
+    return out
+
+
+def job_setup(settings: ValidationSettings, event_names: Iterable[str] | None = None) -> list[str]:
+    """What the session runs after the connections, before the statement set: the validation views, of
+    every type or of `event_names`. No endpoint or credential in them, so previews show their diffs."""
+    chosen = _chosen(dict.fromkeys(event_names, "") if event_names is not None else None)
+    return [s for event in chosen for s in statements(validation_sql(event, settings))]
 
 
 def job_inserts(catalog: str, namespace: str = NAMESPACE, event_names: Iterable[str] | None = None) -> list[str]:
@@ -189,17 +218,38 @@ def _chosen(names: dict[str, str] | None) -> list[EventType]:
 
 
 def statements(sql: str) -> list[str]:
-    """Split rendered SQL into statements (the gateway takes one at a time); comments are dropped."""
-    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    """Split rendered SQL into statements (the gateway takes one at a time); comments are dropped.
+
+    Quote-aware: a `;` or `--` inside a string literal (a JAAS config ends with `;`, a PEM certificate's
+    lines start with `-----`) is text, not the end of a statement or a comment.
+    """
+    out, current, quoted, i = [], [], False, 0
+    while i < len(sql):
+        ch = sql[i]
+        if not quoted and sql.startswith("--", i):
+            i = sql.find("\n", i)  # to the end of the comment's line
+            i = len(sql) if i < 0 else i
+            continue
+        if ch == "'":
+            quoted = not quoted  # '' inside a literal toggles twice: still inside
+        if ch == ";" and not quoted:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    out.append("".join(current))
+    return [s.strip() for s in out if s.strip()]
 
 
 __all__ = [
     "JOB_SETTINGS",
     "ValidationSettings",
+    "job_connections",
     "job_inserts",
     "job_setup",
     "kafka_source_sql",
+    "options_sql",
     "rules",
     "statements",
     "validation_sql",

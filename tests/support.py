@@ -11,6 +11,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import docker
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from components.service import build_service_image
 from providers.docker import base_image as base_image_mod
 from providers.docker._client import LABEL_STACK, client, digest_tree, project_root, remove_labelled
+from providers.docker.container import ContainerProvider
 
 RUN = uuid.uuid4().hex[:8]
 PROJECT = "streaming-lakehouse"
@@ -83,3 +85,36 @@ def project_images(base_image: str) -> dict[str, str]:
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(project_image, name, base_image) for name in IMAGES}
     return {name: future.result() for name, future in futures.items()}
+
+
+SASL_USER, SASL_PASSWORD = "lakehouse", "sasl-test-password"
+PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule"  # the broker's, unshaded
+
+
+def sasl_kafka(image: str, name: str, host: str, port: int, **container: Any) -> Any:
+    """A broker from images/kafka whose EXTERNAL listener (container port 9092, advertised as host:port)
+    takes only SASL/PLAIN clients, user SASL_USER; through the entrypoint's KAFKA_CFG_* overrides. More
+    container props (ports, networks_advanced) in `container`. Returns the provider's CreateResult."""
+    jaas = f'{PLAIN_LOGIN_MODULE} required username="admin" password="admin" user_{SASL_USER}="{SASL_PASSWORD}";'
+    return ContainerProvider().create(
+        {
+            "name": name,
+            "image": image,
+            "labels": LABELS,
+            "envs": {
+                "KAFKA_EXTERNAL_HOST": host,
+                "KAFKA_EXTERNAL_PORT": str(port),
+                "KAFKA_HEAP_OPTS": "-Xms256m -Xmx256m",
+                "KAFKA_AUTO_CREATE_TOPICS": "true",
+                "KAFKA_CFG_LISTENER_SECURITY_PROTOCOL_MAP": (
+                    "INTERNAL:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"
+                ),
+                "KAFKA_CFG_SASL_ENABLED_MECHANISMS": "PLAIN",
+                "KAFKA_CFG_LISTENER_NAME_EXTERNAL_PLAIN_SASL_JAAS_CONFIG": jaas,
+            },
+            "memory": 768,
+            "healthcheck": healthcheck("/opt/kafka/bin/healthcheck"),  # on the INTERNAL listener
+            "wait_timeout": 180,
+            **container,
+        }
+    )

@@ -28,7 +28,11 @@ def run_dbt(outputs: dict[str, Any], stack: str, args: Sequence[str], echo: bool
         command=list(args),
         network=outputs["network"],
         volumes={str(PROJECT_DIR): {"bind": "/dbt", "mode": "rw"}},
-        environment={"DBT_TRINO_HOST": trino.hostname, "DBT_TRINO_PORT": str(trino.port)},
+        environment={
+            "DBT_TRINO_HOST": trino.hostname,
+            "DBT_TRINO_PORT": str(trino.port),
+            "DBT_SOURCE_NAMESPACE": outputs["iceberg_namespace"],
+        },
         # target/ and logs/ in the checkout stay the invoking user's.
         user=f"{os.getuid()}:{os.getgid()}",
         labels={LABEL_PROJECT: "streaming-lakehouse", LABEL_STACK: stack, "io.streaming-lakehouse.component": "dbt"},

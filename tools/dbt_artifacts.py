@@ -113,8 +113,9 @@ def sources() -> dict[str, Any]:
                 "name": SOURCE,
                 "description": "The tables the Flink validation job writes (flink_jobs/README.md), in the Iceberg"
                 f" namespace `{NAMESPACE}`.",
-                # A build on a frozen copy of the tables (tests) names another namespace.
-                "schema": f"{{{{ var('source_namespace', '{NAMESPACE}') }}}}",
+                # The stack's namespace (`catalog.namespace`, from `make dbt`); a build on a frozen copy of
+                # the tables (tests) names another one.
+                "schema": f"{{{{ var('source_namespace', env_var('DBT_SOURCE_NAMESPACE', '{NAMESPACE}')) }}}}",
                 "tables": tables,
             }
         ],

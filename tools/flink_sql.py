@@ -44,17 +44,19 @@ def main() -> None:
     parser.add_argument("--stack", default="dev")
     parser.add_argument("-e", "--execute", default="", help="statements to run instead of the prompt")
     args = parser.parse_args()
-    outputs = stack_outputs(args.stack)
+    outputs = stack_outputs(args.stack, secrets=True)  # an external catalog's OAuth2 credential among them
     only = {"label": [f"{LABEL_STACK}={args.stack}", "io.streaming-lakehouse.component=flink"]}
     gateways = [c for c in client().containers.list(filters=only) if c.name.endswith("-flink-sql-gateway")]
     if not gateways:
         sys.exit(f"no running SQL Gateway container in stack {args.stack}: run `make up` first")
     container = gateways[0]
+    catalog = (outputs["iceberg_catalog_internal_uri"], outputs["iceberg_warehouse"])
+    auth = outputs.get("iceberg_catalog_client_properties") or {}
     init = "\n".join(
         [
-            catalog_sql(CATALOG_NAME, outputs["iceberg_catalog_internal_uri"], "warehouse").strip(),
+            catalog_sql(CATALOG_NAME, *catalog, auth).strip(),
             # The same catalog under the setup guide's name, so its queries run exactly as written there.
-            catalog_sql(GUIDE_CATALOG_NAME, outputs["iceberg_catalog_internal_uri"], "warehouse").strip(),
+            catalog_sql(GUIDE_CATALOG_NAME, *catalog, auth).strip(),
             f"USE CATALOG {CATALOG_NAME};",
             f"USE {outputs['iceberg_namespace']};",
             # The guide's queries are questions about what is there now: bounded reads, printed as tables.

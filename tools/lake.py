@@ -26,9 +26,15 @@ class Lake:
             # The read-only key: reading the lake never needs more.
             "s3.access-key-id": outputs["s3_reader_access_key_id"],
             "s3.secret-access-key": outputs["s3_reader_secret_access_key"],
-            "s3.region": "us-east-1",
+            "s3.region": outputs["s3_region"],
+            "s3.force-virtual-addressing": str(not outputs["s3_path_style"]).lower(),
         }
-        self.catalog = RestCatalog("lakehouse", uri=outputs["iceberg_catalog_uri"], warehouse="warehouse")
+        self.catalog = RestCatalog(
+            "lakehouse",
+            uri=outputs["iceberg_catalog_uri"],
+            warehouse=outputs["iceberg_warehouse"],
+            **(outputs.get("iceberg_catalog_client_properties") or {}),
+        )
         self.namespace = outputs["iceberg_namespace"]
 
     def table(self, name: str) -> Table:

@@ -20,7 +20,6 @@ from pyiceberg.exceptions import NoSuchTableError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from components.validation import JOB_NAME
 from payments.events import EVENT_TYPES
 from providers.docker._client import LABEL_STACK, client
 from tools.lake import Lake
@@ -39,18 +38,21 @@ def containers(stack: str) -> list[tuple[str, str, bool]]:
     return out
 
 
-def job_state(rest_url: str) -> str:
-    """The validation job's state, or MISSING when the cluster has no such job."""
+def job_state(rest_url: str, job_name: str) -> str:
+    """The validation job's state, or MISSING when the cluster has no job of that name."""
     session = requests.Session()
     session.mount("http://", HTTPAdapter(max_retries=Retry(total=2, backoff_factor=0.5)))
     jobs = session.get(f"{rest_url}/jobs/overview", timeout=10).json()["jobs"]
-    states = [j["state"] for j in sorted(jobs, key=lambda j: j["start-time"]) if j["name"] == JOB_NAME]
+    states = [j["state"] for j in sorted(jobs, key=lambda j: j["start-time"]) if j["name"] == job_name]
     return states[-1] if states else "MISSING"
 
 
-def lag(bootstrap: str, group: str, topics: list[str]) -> dict[str, int]:
-    """Per topic, records past the group's committed offsets (all of them when it never committed)."""
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False})
+def lag(bootstrap: str, group: str, topics: list[str], client_config: dict[str, str] | None = None) -> dict[str, int]:
+    """Per topic, records past the group's committed offsets (all of them when it never committed).
+    `client_config`: the cluster's librdkafka security settings (output `kafka_client_config`)."""
+    consumer = Consumer(
+        {**(client_config or {}), "bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False}
+    )
     try:
         out = {}
         for topic in topics:
@@ -91,21 +93,26 @@ def main() -> None:
     for name, state, fine in listed:
         ok &= fine
         print(f"  {name:48} {state}")
-    if not listed:
+    if not listed and not outputs.get("network"):
+        print("  none: every service is external")
+    elif not listed:
         ok = False
         print("  none: `make up` first")
 
     try:
-        state = job_state(outputs["flink_ui_url"])
+        state = job_state(outputs["flink_ui_url"], outputs["validation_job_name"])
     except (requests.RequestException, KeyError, ValueError) as exc:
         state = f"unknown (Flink REST: {exc})"
     ok &= state == "RUNNING"
-    print(f"\nvalidation job {JOB_NAME}: {state}  {outputs.get('validation_job_url', '')}")
+    print(f"\nvalidation job {outputs['validation_job_name']}: {state}  {outputs.get('validation_job_url', '')}")
 
     print(f"\nconsumer lag of {outputs['validation_consumer_group']} (records not yet landed)")
     try:
         for topic, behind in lag(
-            outputs["kafka_bootstrap_servers"], outputs["validation_consumer_group"], outputs["kafka_topics"]
+            outputs["kafka_bootstrap_servers"],
+            outputs["validation_consumer_group"],
+            outputs["kafka_topics"],
+            outputs.get("kafka_client_config"),
         ).items():
             print(f"  {topic:48} {behind}")
     except KafkaException as exc:

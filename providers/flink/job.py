@@ -65,6 +65,9 @@ class FlinkSqlJobArgs:
     settings: dict[str, str] = field(default_factory=dict)  # job configuration (SET key = value)
     # The JobManager container: a new one starts with no jobs, so the job is submitted again.
     cluster_id: pulumi.Input[str] = ""
+    # Setup statements that carry credentials (a Kafka source with a SASL password, a catalog with an
+    # OAuth2 credential), run before `setup`: given as a secret, they keep `setup` readable in previews.
+    connections: pulumi.Input[list[str]] | None = None
 
 
 def _dirs(props: dict[str, Any]) -> tuple[str, str]:
@@ -210,7 +213,7 @@ def submit(props: dict[str, Any], restore_from: str | None) -> str:
         config["execution.state-recovery.ignore-unclaimed-state"] = "true"
     statement_set = "EXECUTE STATEMENT SET\nBEGIN\n" + ";\n".join(props["inserts"]) + ";\nEND"
     with session(props["sql_gateway_url"], config) as s:
-        for statement in props["setup"]:
+        for statement in [*(props.get("connections") or []), *props["setup"]]:
             s.execute(statement)
         rows = s.execute(statement_set)
     if not rows or "job id" not in rows[0]:
@@ -218,6 +221,19 @@ def submit(props: dict[str, Any], restore_from: str | None) -> str:
     job_id = str(rows[0]["job id"])
     _wait_running(props, job_id)
     return job_id
+
+
+def _refuse_a_namesake(props: dict[str, Any]) -> None:
+    """A new job must not share its name with a live job of the cluster (another stack's, on a shared
+    cluster): the name is its state's directory, so it would resume from the other job's checkpoints and
+    read its topics from there. Raises `FlinkSqlError` naming that job."""
+    jobs = _rest(props).json("GET", "/jobs/overview").get("jobs", [])
+    namesakes = [j["jid"] for j in jobs if j.get("name") == props["name"] and j.get("state") in ALIVE]
+    if namesakes:
+        raise FlinkSqlError(
+            f"a job named {props['name']} already runs on {props['rest_url']} ({', '.join(namesakes)}), and a "
+            "job's name is its checkpoints' directory: give this stack's job another (config flink.jobName)"
+        )
 
 
 def _started(props: dict[str, Any], restore_from: str | None) -> dict[str, Any]:
@@ -245,11 +261,22 @@ class FlinkSqlJobProvider(ResourceProvider):
         return CheckResult(news, failures)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        _refuse_a_namesake(props)
         # A job of this name may have run before (a destroyed cluster, an earlier stack): continue from it.
         return CreateResult(props["name"], _started(props, latest_restore_point(props)))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        keys = ("name", "sql_gateway_url", "rest_url", "setup", "inserts", "settings", "state_store", "cluster_id")
+        keys = (
+            "name",
+            "sql_gateway_url",
+            "rest_url",
+            "connections",
+            "setup",
+            "inserts",
+            "settings",
+            "state_store",
+            "cluster_id",
+        )
         changes = [k for k in keys if olds.get(k) != news.get(k)]
         # A job that failed or vanished (its cluster was recreated, say) is submitted again.
         if not changes and job_state(news, olds.get("job_id")) not in ALIVE:

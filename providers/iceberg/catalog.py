@@ -24,15 +24,26 @@ UNAVAILABLE_FOR_AT_MOST_S = 180
     wait=wait_fixed(2),
     reraise=True,
 )
-def _connect(uri: str, warehouse: str) -> RestCatalog:
-    return RestCatalog("lakehouse", uri=uri, warehouse=warehouse)
+def _connect(uri: str, warehouse: str, properties: dict[str, str]) -> RestCatalog:
+    return RestCatalog("lakehouse", uri=uri, warehouse=warehouse, **properties)
+
+
+def oauth2_properties(credential: str | None, scope: str | None, server_uri: str | None) -> dict[str, str]:
+    """The Iceberg REST client's OAuth2 client-credentials properties (the same names in pyiceberg, Iceberg
+    Java and so Flink's catalog options: `credential` is `<client id>:<client secret>`); empty without a
+    credential: no auth."""
+    if not credential:
+        return {}
+    optional = {"scope": scope, "oauth2-server-uri": server_uri}
+    return {"credential": credential, **{k: v for k, v in optional.items() if v}}
 
 
 def rest_catalog(props: dict[str, Any]) -> RestCatalog:
-    """`catalog_uri` is the REST endpoint as this machine reaches it; `warehouse` names the catalog's warehouse.
+    """`catalog_uri` is the REST endpoint as this machine reaches it; `warehouse` names the catalog's warehouse;
+    `catalog_properties` (optional) are more client properties, OAuth2 ones (`oauth2_properties`) among them.
     Raises `IcebergCatalogError` when the catalog refuses, or does not answer within 180 s."""
     try:
-        return _connect(props["catalog_uri"], props["warehouse"])
+        return _connect(props["catalog_uri"], props["warehouse"], props.get("catalog_properties") or {})
     except (RESTError, ServerError, RequestsConnectionError, OSError) as exc:
         raise IcebergCatalogError(f"Iceberg REST catalog at {props['catalog_uri']}: {exc}") from exc
 

@@ -19,6 +19,8 @@ class NamespaceArgs:
     name: str
     catalog_uri: pulumi.Input[str]
     warehouse: pulumi.Input[str]
+    # More REST client properties: OAuth2 (`catalog.oauth2_properties`), a secret then. None: no auth.
+    catalog_properties: pulumi.Input[dict[str, str]] | None = None
     properties: dict[str, str] = field(default_factory=dict)
 
 
@@ -42,7 +44,7 @@ class NamespaceProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = [k for k in ("name", "warehouse") if olds.get(k) != news.get(k)]
-        changes = replaces + (["properties"] if olds.get("properties") != news.get("properties") else [])
+        changes = replaces + [k for k in ("properties", "catalog_properties") if olds.get(k) != news.get(k)]
         return DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=True)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

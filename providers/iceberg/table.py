@@ -88,6 +88,8 @@ class TableArgs:
     columns: list[Column]
     catalog_uri: pulumi.Input[str]
     warehouse: pulumi.Input[str]
+    # More REST client properties: OAuth2 (`catalog.oauth2_properties`), a secret then. None: no auth.
+    catalog_properties: pulumi.Input[dict[str, str]] | None = None
     partition: list[PartitionField] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)
 
@@ -186,16 +188,18 @@ def _evolved_schema(table: IcebergTable, columns: list[dict[str, Any]]) -> tuple
     return Schema(*fields, schema_id=schema_id), last_id
 
 
-def _commit_schema(props: dict[str, Any], table: IcebergTable) -> None:
+def _commit_schema(catalog: RestCatalog, props: dict[str, Any], table: IcebergTable) -> None:
     """Add the declared schema and make it current, in one commit that fails if someone changed it meanwhile.
 
     Sent as the REST spec's commit request directly because pyiceberg no longer sends `last-column-id`
-    with `add-schema`, which the Nessie release served here still requires.
+    with `add-schema`, which the Nessie release served here still requires. Sent through the catalog
+    client's own HTTP session, which carries its OAuth2 token when the catalog needs one.
     """
+    http = catalog._session  # pyiceberg's authenticated session: the only way to its token
     schema, last_column_id = _evolved_schema(table, props["columns"])
     base = props["catalog_uri"].rstrip("/")
     try:
-        config = requests.get(f"{base}/v1/config", params={"warehouse": props["warehouse"]}, timeout=30)
+        config = http.get(f"{base}/v1/config", params={"warehouse": props["warehouse"]}, timeout=30)
         config.raise_for_status()
     except requests.RequestException as exc:
         raise IcebergCatalogError(f"changing the schema of {_identifier(props)}: catalog config: {exc}") from exc
@@ -210,7 +214,7 @@ def _commit_schema(props: dict[str, Any], table: IcebergTable) -> None:
     }
     url = f"{base}/v1{prefix}/namespaces/{props['namespace']}/tables/{props['name']}"
     try:
-        response = requests.post(url, json=body, timeout=60)
+        response = http.post(url, json=body, timeout=60)
     except requests.RequestException as exc:
         raise IcebergCatalogError(f"changing the schema of {_identifier(props)}: {exc}") from exc
     if not response.ok:
@@ -289,7 +293,9 @@ class TableProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = [k for k in ("namespace", "name", "warehouse") if olds.get(k) != news.get(k)]
         changes = replaces + [
-            k for k in ("columns", "partition", "properties", "catalog_uri") if olds.get(k) != news.get(k)
+            k
+            for k in ("columns", "partition", "properties", "catalog_uri", "catalog_properties")
+            if olds.get(k) != news.get(k)
         ]
         return DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=True)
 
@@ -307,7 +313,7 @@ class TableProvider(ResourceProvider):
             if failures:  # the table changed behind the last preview
                 raise IcebergCatalogError("; ".join(f.reason for f in failures))
             if old != new:
-                _commit_schema(props, table)
+                _commit_schema(catalog, props, table)
                 table = catalog.load_table(identifier)
             with table.transaction() as tx:
                 if have["partition"] != (props.get("partition") or []):

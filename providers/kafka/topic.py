@@ -47,10 +47,20 @@ class TopicArgs:
     partitions: int = 1
     replication_factor: int = 1
     config: dict[str, str] = field(default_factory=dict)
+    # librdkafka security properties (`KafkaClientSecurity.librdkafka()`; pulumi-kafka: the provider's TLS
+    # and SASL settings); a secret when it holds a password. None: PLAINTEXT.
+    client_config: pulumi.Input[dict[str, str]] | None = None
 
 
-def _admin(bootstrap: str) -> AdminClient:
-    return AdminClient({"bootstrap.servers": bootstrap, "socket.timeout.ms": TIMEOUT_S * 1000, "log_level": 3})
+def _admin(props: dict[str, Any]) -> AdminClient:
+    return AdminClient(
+        {
+            **(props.get("client_config") or {}),
+            "bootstrap.servers": props["bootstrap_servers"],
+            "socket.timeout.ms": TIMEOUT_S * 1000,
+            "log_level": 3,
+        }
+    )
 
 
 def _wait(admin: AdminClient, futures: dict[Any, Any], what: str, tolerate: int | None = None) -> bool:
@@ -101,17 +111,19 @@ class TopicProvider(ResourceProvider):
             replication_factor=int(props.get("replication_factor", 1)),
             config=_configs(props),
         )
-        admin = _admin(props["bootstrap_servers"])
+        admin = _admin(props)
         _wait(admin, admin.create_topics([topic], request_timeout=TIMEOUT_S), "creating topic")
         return CreateResult(name, dict(props))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = [k for k in ("name", "replication_factor") if olds.get(k) != news.get(k)]
-        in_place = [k for k in ("partitions", "config", "bootstrap_servers") if olds.get(k) != news.get(k)]
+        in_place = [
+            k for k in ("partitions", "config", "bootstrap_servers", "client_config") if olds.get(k) != news.get(k)
+        ]
         return DiffResult(changes=bool(replaces or in_place), replaces=replaces, delete_before_replace=True)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        admin = _admin(news["bootstrap_servers"])
+        admin = _admin(news)
         if int(news["partitions"]) > int(olds["partitions"]):
             _wait(admin, admin.create_partitions([NewPartitions(id_, int(news["partitions"]))]), "adding partitions to")
         old_cfg, new_cfg = _configs(olds), _configs(news)
@@ -125,7 +137,7 @@ class TopicProvider(ResourceProvider):
         return UpdateResult(dict(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        admin = _admin(props["bootstrap_servers"])
+        admin = _admin(props)
         try:
             metadata = admin.list_topics(topic=id_, timeout=READ_TIMEOUT_S).topics.get(id_)
         except KafkaException:
@@ -147,7 +159,7 @@ class TopicProvider(ResourceProvider):
         return ReadResult(id_, outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        admin = _admin(props["bootstrap_servers"])
+        admin = _admin(props)
         futures = admin.delete_topics([id_], request_timeout=TIMEOUT_S)
         if not _wait(admin, futures, "deleting topic", tolerate=KafkaError.UNKNOWN_TOPIC_OR_PART):
             return  # already gone

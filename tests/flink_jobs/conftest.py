@@ -18,10 +18,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="package")
-def flink_gateway(dc: docker.DockerClient, project_images: dict[str, str]) -> Iterator[str]:
+def flink_network(dc: docker.DockerClient) -> Iterator[str]:
+    """The throwaway Flink's network, where services its jobs reach join it."""
+    network = dc.networks.create(f"lhtest-{RUN}-flink-net", labels=LABELS)
+    yield network.name
+    network.remove()
+
+
+@pytest.fixture(scope="package")
+def flink_gateway(flink_network: str, project_images: dict[str, str]) -> Iterator[str]:
     """The SQL Gateway's URL on this machine."""
     image = project_images["flink"]
-    network = dc.networks.create(f"lhtest-{RUN}-flink-net", labels=LABELS)
     port = free_port()
     provider = ContainerProvider()
     made = []
@@ -40,7 +47,7 @@ def flink_gateway(dc: docker.DockerClient, project_images: dict[str, str]) -> It
                     "hostname": role,
                     "envs": {"FLINK_JM_PROCESS_MEMORY": "1024m", "FLINK_TM_PROCESS_MEMORY": "1280m"},
                     "ports": ports,
-                    "networks_advanced": [{"name": network.name, "aliases": [role]}],
+                    "networks_advanced": [{"name": flink_network, "aliases": [role]}],
                     "memory": 1536 if mode == "taskmanager" else 1280,
                     "healthcheck": healthcheck("/opt/flink/bin/healthcheck"),
                     "wait_timeout": 240,
@@ -50,4 +57,3 @@ def flink_gateway(dc: docker.DockerClient, project_images: dict[str, str]) -> It
     yield f"http://127.0.0.1:{port}"
     for container in reversed(made):
         provider.delete(container.id, container.outs)
-    network.remove()

@@ -16,7 +16,8 @@ import pytest
 from providers.docker._client import LABEL_STACK, digest_context
 from providers.docker.container import ContainerProvider
 from providers.docker.image import ImageProvider
-from tests.support import PROJECT, RUN, STACK, free_port, healthcheck
+from providers.kafka import KafkaClientSecurity
+from tests.support import PROJECT, RUN, SASL_PASSWORD, SASL_USER, STACK, free_port, healthcheck, sasl_kafka
 
 TINY_IMAGE_CONTEXT = os.path.join(os.path.dirname(__file__), "tiny_image")
 
@@ -71,6 +72,22 @@ def kafka_bootstrap(dc: docker.DockerClient, project_images: dict[str, str]) -> 
     yield f"127.0.0.1:{port}"
     ContainerProvider().delete(broker.id, broker.outs)
     network.remove()
+
+
+@pytest.fixture(scope="package")
+def kafka_sasl(project_images: dict[str, str]) -> Iterator[tuple[str, KafkaClientSecurity]]:
+    """A broker whose host listener takes only SASL/PLAIN clients: its host bootstrap address and the
+    client settings that authenticate."""
+    port = free_port()
+    broker = sasl_kafka(
+        project_images["kafka"],
+        f"lhtest-{RUN}-kafka-sasl",
+        "127.0.0.1",
+        port,
+        ports=[{"internal": 9092, "external": port, "ip": "127.0.0.1"}],
+    )
+    yield f"127.0.0.1:{port}", KafkaClientSecurity("SASL_PLAINTEXT", "PLAIN", SASL_USER, SASL_PASSWORD)
+    ContainerProvider().delete(broker.id, broker.outs)
 
 
 @pytest.fixture(scope="package")

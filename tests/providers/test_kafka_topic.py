@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 from confluent_kafka.admin import AdminClient, ConfigResource
 
+from components import external
 from providers.errors import KafkaTopicError
 from providers.kafka.topic import TopicProvider
 
@@ -89,3 +91,21 @@ def test_refresh_without_a_broker_keeps_the_recorded_topic(topic_props):
     unreachable = {**topic_props, "bootstrap_servers": "127.0.0.1:1"}
     read = TopicProvider().read(topic_props["name"], unreachable)
     assert (read.id, read.outs) == (topic_props["name"], unreachable)
+
+
+def test_a_sasl_broker_serves_the_stacks_credentials_and_refuses_wrong_ones(kafka_sasl):
+    bootstrap, security = kafka_sasl
+    key = "kafka.external.bootstrapServers"
+    external.probe_kafka(key, bootstrap, security)  # answers: no error
+    with pytest.raises(external.EndpointUnreachableError, match=f"streaming-lakehouse:{key}: Kafka at {bootstrap}"):
+        external.probe_kafka(key, bootstrap, replace(security, sasl_password="wrong"))
+
+    # The provider manages topics through the same settings (`client_config`), as a stack's Topic does.
+    name = f"test_sasl_{uuid.uuid4().hex[:8]}"
+    props = {"name": name, "bootstrap_servers": bootstrap, "partitions": 2.0, "replication_factor": 1.0}
+    props["client_config"] = security.librdkafka()
+    p = TopicProvider()
+    p.create(props)
+    assert p.read(name, props).outs["partitions"] == 2
+    p.delete(name, props)
+    assert p.read(name, props).id == ""

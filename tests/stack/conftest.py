@@ -15,6 +15,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -67,7 +68,11 @@ def merged(base: dict, overrides: dict) -> dict:
 
 
 class ThrowawayStack:
-    def __init__(self, tmp: Path, config: dict[str, object]) -> None:
+    def __init__(
+        self, tmp: Path, config: dict[str, object], backend: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        """`backend`: where the state lives (default a directory of the test's own); `env`: more environment
+        for the Pulumi CLI (an S3 backend's keys)."""
         run = uuid.uuid4().hex[:8]
         self.name = f"t{run}"
         self.prefix = f"lhtest-{run}"
@@ -83,7 +88,8 @@ class ThrowawayStack:
         (project / f"Pulumi.{self.name}.yaml").write_text(yaml.safe_dump({"config": settings}))
         (tmp / "state").mkdir()
         env = {
-            "PULUMI_BACKEND_URL": f"file://{tmp / 'state'}",
+            **(env or {}),
+            "PULUMI_BACKEND_URL": backend or f"file://{tmp / 'state'}",
             "PULUMI_CONFIG_PASSPHRASE": "throwaway",
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
@@ -119,8 +125,8 @@ class ThrowawayStack:
 def throwaway_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[dict], ThrowawayStack]]:
     made: list[ThrowawayStack] = []
 
-    def make(config: dict[str, object]) -> ThrowawayStack:
-        s = ThrowawayStack(tmp_path_factory.mktemp("stack"), config)
+    def make(config: dict[str, object], **kwargs: Any) -> ThrowawayStack:
+        s = ThrowawayStack(tmp_path_factory.mktemp("stack"), config, **kwargs)
         made.append(s)
         return s
 

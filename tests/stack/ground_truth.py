@@ -57,12 +57,13 @@ class Sender:
         self.producer.produce(topic, value=payload, key=key if isinstance(key, str) else None, on_delivery=delivered)
         self.producer.poll(0)
 
-    def send_golden(self) -> None:
-        """Every golden case of every type, once, each with a fresh event id."""
+    def send_golden(self, topic_prefix: str = "") -> None:
+        """Every golden case of every type, once, each with a fresh event id, to the type's topic after
+        `topic_prefix` (a stack's `kafka.topicPrefix`)."""
         batch = uuid.uuid4().hex[:8]
         for topic in TOPICS:
             for case in cases(topic, event_id=f"{batch}-{topic}"):
-                self.send(topic, case.payload, case.reasons[0] if case.reasons else None)
+                self.send(topic_prefix + topic, case.payload, case.reasons[0] if case.reasons else None)
         self.flush()
 
     def flush(self) -> None:
@@ -134,10 +135,14 @@ def landed_once_caught_up(
         time.sleep(2)
 
 
-def assert_exactly_once(sender: Sender, landed: dict[Key, list[tuple[str, str | None]]]) -> None:
+def assert_exactly_once(
+    sender: Sender, landed: dict[Key, list[tuple[str, str | None]]], topic_prefix: str = ""
+) -> None:
+    """Every event `sender` sent is one row of its type's table (bronze, or quarantine with the expected
+    reason), and no record is two rows. A type's topic is its name after `topic_prefix`."""
     problems = []
     for key, reason in sorted(sender.expected.items()):
-        topic = key[0]
+        topic = key[0].removeprefix(topic_prefix)
         want = (topic, None) if reason is None else (f"quarantine_{topic}", reason)
         rows = landed.get(key, [])
         if rows != [want]:

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from components.validation import JOB_NAME
 from providers.docker._client import LABEL_STACK, client
 from tests.stack.conftest import ThrowawayStack
 from tests.stack.ground_truth import Flow, Sender, assert_exactly_once, landed_once_caught_up
@@ -96,9 +95,9 @@ def sender(shared_stack) -> Sender:
 @pytest.fixture(scope="module")
 def landed(shared_stack, sender):
     """Every row by record, once the job has caught up with everything `sender` sent."""
-    s, result = shared_stack
+    _, result = shared_stack
     outputs = {k: v.value for k, v in result.outputs.items()}
-    lake, group_id = Lake(outputs), f"{s.prefix}-{JOB_NAME}"
+    lake, group_id = Lake(outputs), outputs["validation_consumer_group"]
     return lambda: landed_once_caught_up(lake, outputs["kafka_bootstrap_servers"], group_id, sender.keys())
 
 

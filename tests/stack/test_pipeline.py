@@ -15,7 +15,6 @@ import pytest
 import requests
 from pulumi import automation as auto
 
-from components.validation import JOB_NAME
 from payments.cases import valid_event
 from providers.docker._client import client
 from tests.stack.conftest import ThrowawayStack
@@ -43,8 +42,8 @@ def lake(pipeline) -> Lake:
 @pytest.fixture(scope="module")
 def landed(pipeline, sender, lake):
     """Every row by record, once the job has caught up with everything `sender` sent."""
-    s, outputs = pipeline
-    group_id = f"{s.prefix}-{JOB_NAME}"
+    _, outputs = pipeline
+    group_id = outputs["validation_consumer_group"].value
     return lambda: landed_once_caught_up(lake, outputs["kafka_bootstrap_servers"].value, group_id, sender.keys())
 
 

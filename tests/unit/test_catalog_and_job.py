@@ -67,12 +67,14 @@ def test_one_job_inserts_every_stream_into_its_tables(mocks, program):
         # One INSERT into each of the two tables of every event type, all in this one job.
         assert targets == sorted(f"lakehouse.payments_db.{q}{e.name}" for e in EVENT_TYPES for q in ("", "quarantine_"))
         assert {f"lakehouse.payments_db.{t}" for t in SEED_TABLES} <= set(targets)
-        setup = "\n".join(inputs["setup"])
+        connections, setup = "\n".join(inputs["connections"]), "\n".join(inputs["setup"])
         for e in EVENT_TYPES:  # the job reads every type's topic
-            assert f"'topic' = '{e.name}'" in setup, e.name
-        assert "'uri' = 'http://nessie:19120/iceberg/'" in setup
+            assert f"'topic' = '{e.name}'" in connections, e.name
+        assert "'uri' = 'http://nessie:19120/iceberg/'" in connections
+        assert "'properties.bootstrap.servers' = 'kafka:29092'" in connections
         assert "'5000') > 0 THEN 'INVALID_AMOUNT_TOO_LARGE'" in setup, "the configured bound is the rule the job runs"
-        assert "'properties.bootstrap.servers' = 'kafka:29092'" in setup
+        assert "kafka:29092" not in setup, "no endpoint in the part previews show"
+        assert "nessie" not in setup
         assert inputs["state_store"]["access_key"] == "flink"
 
     return job.job_id.apply(check)

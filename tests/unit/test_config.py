@@ -156,7 +156,7 @@ def test_every_bad_key_is_named_at_once_one_line_each(stack_config):
         stack_config({"kafka": {"hostPort": "x", "a": 1, "b": 2}, "generators": {"payment_charges": {"enabled": 2}}})
     assert str(err.value).splitlines() == [
         "streaming-lakehouse:kafka.hostPort: expected a TCP port number in 1..65535, got 'x'",
-        "streaming-lakehouse:kafka: unknown field(s) a, b; known: heapMb, hostPort, memoryMb",
+        "streaming-lakehouse:kafka: unknown field(s) a, b; known: external, heapMb, hostPort, memoryMb, topicPrefix",
         "streaming-lakehouse:generators.payment_charges.enabled: expected true or false, got 2",
     ]
 

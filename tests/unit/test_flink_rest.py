@@ -11,6 +11,7 @@ import pytest
 
 from providers.errors import FlinkSqlError
 from providers.flink.gateway import session
+from providers.flink.job import FlinkSqlJobProvider
 from providers.flink.rest import FlinkRest
 
 Routes = dict[tuple[str, str], Callable[[], tuple[int, dict]]]
@@ -90,3 +91,13 @@ def test_an_endpoint_that_does_not_answer_is_named_in_the_error(flink):
     closed = url.rsplit(":", 1)[0] + ":1"
     with pytest.raises(FlinkSqlError, match=r"Flink JobManager at http://127.0.0.1:1 does not answer"):
         FlinkRest(closed, "Flink JobManager").json("GET", "/overview")
+
+
+def test_a_new_job_is_refused_when_a_live_job_of_its_name_runs_on_the_cluster(flink):
+    running = {"jobs": [{"jid": "a1", "name": "payments-validation", "state": "RUNNING"}]}
+    url = flink({("GET", "/jobs/overview"): lambda: (200, running)})
+    props = {"name": "payments-validation", "rest_url": url, "sql_gateway_url": url}
+    with pytest.raises(
+        FlinkSqlError, match=r"a job named payments-validation already runs on .* \(a1\).*flink\.jobName"
+    ):
+        FlinkSqlJobProvider().create(props)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bench.stack import BenchStack
 from components.catalog import WAREHOUSE
 from components.validation import CATALOG_NAME
-from flink_jobs.render import JOB_SETTINGS, ValidationSettings, job_inserts, job_setup
+from flink_jobs.render import JOB_SETTINGS, ValidationSettings, job_connections, job_inserts, job_setup
 from payments.events import EVENT_TYPES
 from payments.tables import NAMESPACE
 from providers.flink import job as flink_job
@@ -33,8 +33,7 @@ class RunningJob:
 
 def _props(stack: BenchStack, name: str, topics: dict[str, str], namespace: str, settings: dict[str, str]) -> dict:
     o = stack.outputs
-    setup = job_setup(
-        ValidationSettings(),
+    connections = job_connections(
         stack.internal_bootstrap,
         name,  # the consumer group
         CATALOG_NAME,
@@ -50,13 +49,13 @@ def _props(stack: BenchStack, name: str, topics: dict[str, str], namespace: str,
                     f"CREATE TABLE IF NOT EXISTS {CATALOG_NAME}.{namespace}.{table} "
                     f"LIKE {CATALOG_NAME}.{NAMESPACE}.{table}"
                 )
-    # The tables exist before the inserts that write them are planned: right after the catalog.
-    setup = setup[:1] + like + setup[1:]
     return {
         "name": name,
         "sql_gateway_url": o["flink_sql_gateway_url"],
         "rest_url": o["flink_ui_url"],
-        "setup": setup,
+        "connections": connections,
+        # The tables exist before the inserts that write them are planned.
+        "setup": like + job_setup(ValidationSettings(), list(topics)),
         "inserts": job_inserts(CATALOG_NAME, namespace, list(topics)),
         "settings": settings,
         "state_store": {

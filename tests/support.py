@@ -91,10 +91,11 @@ SASL_USER, SASL_PASSWORD = "lakehouse", "sasl-test-password"
 PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule"  # the broker's, unshaded
 
 
-def sasl_kafka(image: str, name: str, host: str, port: int, **container: Any) -> Any:
+def sasl_kafka(image: str, name: str, host: str, port: int, auto_create: bool = False, **container: Any) -> Any:
     """A broker from images/kafka whose EXTERNAL listener (container port 9092, advertised as host:port)
-    takes only SASL/PLAIN clients, user SASL_USER; through the entrypoint's KAFKA_CFG_* overrides. More
-    container props (ports, networks_advanced) in `container`. Returns the provider's CreateResult."""
+    takes only SASL/PLAIN clients, user SASL_USER; through the entrypoint's KAFKA_CFG_* overrides.
+    `auto_create`: topics are made when first named (a metadata request for a deleted one makes it again).
+    More container props (ports, networks_advanced) in `container`. Returns the provider's CreateResult."""
     jaas = f'{PLAIN_LOGIN_MODULE} required username="admin" password="admin" user_{SASL_USER}="{SASL_PASSWORD}";'
     return ContainerProvider().create(
         {
@@ -105,7 +106,7 @@ def sasl_kafka(image: str, name: str, host: str, port: int, **container: Any) ->
                 "KAFKA_EXTERNAL_HOST": host,
                 "KAFKA_EXTERNAL_PORT": str(port),
                 "KAFKA_HEAP_OPTS": "-Xms256m -Xmx256m",
-                "KAFKA_AUTO_CREATE_TOPICS": "true",
+                "KAFKA_AUTO_CREATE_TOPICS": str(auto_create).lower(),
                 "KAFKA_CFG_LISTENER_SECURITY_PROTOCOL_MAP": (
                     "INTERNAL:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"
                 ),

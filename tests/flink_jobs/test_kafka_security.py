@@ -29,6 +29,7 @@ def sasl_bootstrap(flink_network: str, project_images: dict[str, str]) -> Iterat
         f"lhtest-{RUN}-flink-kafka-sasl",
         HOST,
         PORT,
+        auto_create=True,  # Flink's sink makes the topic it writes
         networks_advanced=[{"name": flink_network, "aliases": [HOST]}],
     )
     yield f"{HOST}:{PORT}"

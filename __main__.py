@@ -44,9 +44,8 @@ validation = ValidationJob(
         catalog,
         kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
         kafka_security=kafka.security,
+        s3=minio.access("flink"),
         s3_endpoint=minio.s3_endpoint,
-        bucket=minio.bucket,
-        s3_credentials=minio.credentials["flink"],
         depends_on=[*kafka.topics.values(), *catalog.tables.values()],
     ),
 )

@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bench.stack import BenchStack
-from components.catalog import WAREHOUSE
 from components.validation import CATALOG_NAME
 from flink_jobs.render import JOB_SETTINGS, ValidationSettings, job_connections, job_inserts, job_setup
 from payments.events import EVENT_TYPES
 from payments.tables import NAMESPACE
 from providers.flink import job as flink_job
+from providers.iceberg.catalog import s3_io_properties
 
 STATE_PREFIX = "_bench"
 
@@ -38,8 +38,9 @@ def _props(stack: BenchStack, name: str, topics: dict[str, str], namespace: str,
         name,  # the consumer group
         CATALOG_NAME,
         o["iceberg_catalog_internal_uri"],
-        WAREHOUSE,
+        o["iceberg_warehouse"],
         topics=topics,
+        catalog_properties=s3_io_properties(o["s3_internal_endpoint"], o["s3_region"], o["s3_path_style"]),
     )
     like = [f"CREATE DATABASE IF NOT EXISTS {CATALOG_NAME}.{namespace}"]
     for event in EVENT_TYPES:

@@ -28,6 +28,7 @@ from urllib3.util.retry import Retry
 from bench.stack import BENCH_LABEL, BenchError, BenchStack
 from components.service import build_service_image
 from payments.events import CHARGES
+from providers.iceberg.catalog import s3_io_properties
 
 CONNECT_PORT = 8083
 CONNECTOR_CLASS = "org.apache.iceberg.connect.IcebergSinkConnector"
@@ -92,13 +93,13 @@ class ConnectWorker:
             "iceberg.control.commit.interval-ms": str(commit_interval_ms),
             "iceberg.catalog.type": "rest",
             "iceberg.catalog.uri": o["iceberg_catalog_internal_uri"],
-            "iceberg.catalog.warehouse": "warehouse",
-            "iceberg.catalog.io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
-            "iceberg.catalog.s3.endpoint": o["s3_internal_endpoint"],
-            "iceberg.catalog.s3.path-style-access": "true",
+            "iceberg.catalog.warehouse": o["iceberg_warehouse"],
+            **{
+                f"iceberg.catalog.{k}": v
+                for k, v in s3_io_properties(o["s3_internal_endpoint"], o["s3_region"], o["s3_path_style"]).items()
+            },
             "iceberg.catalog.s3.access-key-id": "${env:AWS_ACCESS_KEY_ID}",
             "iceberg.catalog.s3.secret-access-key": "${env:AWS_SECRET_ACCESS_KEY}",
-            "iceberg.catalog.client.region": "us-east-1",
         }
         response = self.http.put(f"{self.url}/connectors/{name}/config", json=config, timeout=30)
         if not response.ok:

@@ -17,7 +17,6 @@ from pyiceberg.catalog.rest import RestCatalog
 from pyiceberg.exceptions import NoSuchNamespaceError
 from pyiceberg.table import Table
 
-from components.catalog import WAREHOUSE
 from providers.docker._client import LABEL_STACK, client
 from tools.outputs import stack_outputs
 
@@ -103,7 +102,9 @@ class BenchStack:
 
     @cached_property
     def catalog(self) -> RestCatalog:
-        return RestCatalog("lakehouse", uri=self.outputs["iceberg_catalog_uri"], warehouse=WAREHOUSE)
+        return RestCatalog(
+            "lakehouse", uri=self.outputs["iceberg_catalog_uri"], warehouse=self.outputs["iceberg_warehouse"]
+        )
 
     def table(self, identifier: str) -> Table:
         table = self.catalog.load_table(identifier)

@@ -1,8 +1,11 @@
-"""`IcebergCatalog`: the Iceberg REST catalog (Project Nessie, its state in PostgreSQL) and the tables the
-validation job writes, declared from the event schemas so a schema change shows in preview.
+"""`IcebergCatalog`: the Iceberg REST catalog (Apache Iceberg's own REST server on a JDBC catalog, its
+state in PostgreSQL) and the tables the validation job writes, declared from the event schemas so a
+schema change shows in preview.
 
-Polaris cannot be built from the registries reachable here (docs/catalog.md); clients speak only the
-Iceberg REST protocol to this component, so Polaris can replace Nessie behind the same outputs.
+It keeps every table's snapshot history (time travel; the Flink committer's recovery check), which
+Nessie, the catalog before it, cannot; Polaris cannot be built from the registries reachable here
+(docs/catalog.md). Clients speak only the Iceberg REST protocol to this component, so another REST
+catalog can replace it behind the same outputs.
 
 With `catalog.external` it runs nothing: the namespace and tables are declared in that catalog, through
 OAuth2 client credentials when the secret `catalogCredential` is set, and engines get the same settings
@@ -24,11 +27,11 @@ from providers.iceberg import Column, Namespace, NamespaceArgs, PartitionField, 
 from providers.iceberg.catalog import oauth2_properties
 from providers.random import RandomPassword
 
-CATALOG_HOST = "nessie"
+CATALOG_HOST = "catalog"
 DB_HOST = "catalog-db"
-REST_PORT = 19120
-REST_PATH = "/iceberg/"
-# Nessie's name for the one warehouse it serves (its location is the bucket).
+DB_NAME = "iceberg"  # database and role of the JDBC catalog
+REST_PORT = 8181
+# What clients name as the warehouse; the server serves one, at the bucket's root.
 WAREHOUSE = "warehouse"
 # Table properties every table gets: format v2 (row-level deletes for dbt merges), compressed Parquet.
 TABLE_PROPERTIES = {"format-version": "2", "write.parquet.compression-codec": "zstd"}
@@ -61,7 +64,7 @@ class IcebergCatalog(pulumi.ComponentResource):
             external.probe_catalog("catalog.external.uri", ext.uri, ext.warehouse, properties)
             self.uri, self.internal_uri, self.warehouse = ext.uri, ext.engine_uri or ext.uri, ext.warehouse
         else:
-            depends_on.append(self._nessie(name, args))
+            depends_on.append(self._server(name, args))
         self.client_properties = (
             pulumi.Output.secret(properties) if properties else pulumi.Output.from_input(properties)
         )
@@ -85,14 +88,15 @@ class IcebergCatalog(pulumi.ComponentResource):
         }
         self.register_outputs({"uri": self.uri, "internal_uri": self.internal_uri, "namespace": self.namespace})
 
-    def _nessie(self, name: str, args: IcebergCatalogArgs) -> Container:
-        """Nessie and its PostgreSQL; returns Nessie's container."""
+    def _server(self, name: str, args: IcebergCatalogArgs) -> Container:
+        """The REST server and its PostgreSQL; returns the server's container."""
         s = args.settings
         c = s.catalog
         child = pulumi.ResourceOptions(parent=self)
         db_password = RandomPassword(f"{name}-db-password", length=32, opts=child).result
         db_image = service_image(f"{name}-db", "postgres", s, args.base_image_ref, child)
-        db_data = data_volume(name, "catalog-db", s, child)
+        # A volume of its own name: the JDBC catalog's database is not the Nessie one that came before it.
+        db_data = data_volume(name, "catalog-jdbc", s, child)
         self.database = Container(
             f"{name}-db",
             ContainerArgs(
@@ -100,7 +104,7 @@ class IcebergCatalog(pulumi.ComponentResource):
                 image=db_image.image_ref,
                 labels=s.labels("catalog"),
                 hostname=DB_HOST,
-                envs={"POSTGRES_USER": "nessie", "POSTGRES_DB": "nessie"},
+                envs={"POSTGRES_USER": DB_NAME, "POSTGRES_DB": DB_NAME},
                 secret_envs={"POSTGRES_PASSWORD": db_password},
                 volumes=[ContainerVolume(container_path="/var/lib/postgresql/data", volume_name=db_data.name)],
                 networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[DB_HOST])],
@@ -110,32 +114,32 @@ class IcebergCatalog(pulumi.ComponentResource):
             child,
         )
 
-        image = service_image(name, "nessie", s, args.base_image_ref, child)
-        # Set only where they differ from the image's defaults (images/nessie/config: MinIO's).
-        s3_options = {
-            **({"AWS_REGION": args.s3.region} if args.s3.region != "us-east-1" else {}),
-            **({} if args.s3.path_style else {"S3_PATH_STYLE_ACCESS": "false"}),
-        }
+        image = service_image(name, "iceberg-rest", s, args.base_image_ref, child)
         self.server = Container(
             f"{name}-server",
             ContainerArgs(
-                name=s.docker_name("nessie"),
+                name=s.docker_name("catalog"),
                 image=image.image_ref,
                 labels=s.labels("catalog"),
                 hostname=CATALOG_HOST,
+                # Every CATALOG_* variable is a catalog property (images/iceberg-rest/README.md).
                 envs={
-                    "JDBC_URL": f"jdbc:postgresql://{DB_HOST}:5432/nessie",
-                    "JDBC_USER": "nessie",
-                    "WAREHOUSE_LOCATION": pulumi.Output.concat("s3://", args.s3.bucket, "/"),
-                    "S3_ENDPOINT": args.s3.endpoint,
-                    "AWS_ACCESS_KEY_ID": args.s3.credentials.access_key_id,
-                    **s3_options,
+                    "CATALOG_URI": f"jdbc:postgresql://{DB_HOST}:5432/{DB_NAME}",
+                    "CATALOG_JDBC_USER": DB_NAME,
+                    # A table's namespace must exist (else the JDBC catalog makes tables in no namespace).
+                    "CATALOG_JDBC_STRICT__MODE": "true",
+                    "CATALOG_WAREHOUSE": pulumi.Output.concat("s3://", args.s3.bucket, "/"),
+                    "CATALOG_IO__IMPL": "org.apache.iceberg.aws.s3.S3FileIO",
+                    "CATALOG_S3_ENDPOINT": args.s3.endpoint,
+                    "CATALOG_S3_PATH__STYLE__ACCESS": str(args.s3.path_style).lower(),
+                    "CATALOG_S3_ACCESS__KEY__ID": args.s3.credentials.access_key_id,
+                    "CATALOG_CLIENT_REGION": args.s3.region,
                     # The heap stays well inside the container's limit.
-                    "JAVA_TOOL_OPTIONS": f"-Xms128m -Xmx{c.memory_mb * 3 // 5}m -XX:+ExitOnOutOfMemoryError",
+                    "JAVA_TOOL_OPTIONS": f"-Xms64m -Xmx{c.memory_mb * 3 // 5}m -XX:+ExitOnOutOfMemoryError",
                 },
                 secret_envs={
-                    "JDBC_PASSWORD": db_password,
-                    "AWS_SECRET_ACCESS_KEY": args.s3.credentials.secret_access_key,
+                    "CATALOG_JDBC_PASSWORD": db_password,
+                    "CATALOG_S3_SECRET__ACCESS__KEY": args.s3.credentials.secret_access_key,
                 },
                 ports=[ContainerPort(internal=REST_PORT, external=c.port, ip=s.bind_address)],
                 networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[CATALOG_HOST])],
@@ -145,10 +149,10 @@ class IcebergCatalog(pulumi.ComponentResource):
             ),
             pulumi.ResourceOptions(parent=self, depends_on=[self.database]),
         )
-        # Plain strings, not outputs of the container: a new Nessie container serves the same catalog, so
-        # the tables and the job that name it have nothing to change.
-        self.uri = f"http://{s.bind_address}:{c.port}{REST_PATH}"
-        self.internal_uri = f"http://{CATALOG_HOST}:{REST_PORT}{REST_PATH}"
+        # Plain strings, not outputs of the container: a new catalog container serves the same catalog (its
+        # state is in PostgreSQL), so the tables and the job that name it have nothing to change.
+        self.uri = f"http://{s.bind_address}:{c.port}/"
+        self.internal_uri = f"http://{CATALOG_HOST}:{REST_PORT}/"
         self.warehouse = WAREHOUSE
         return self.server
 

@@ -254,8 +254,8 @@ class CatalogExternal(_Section):
 class CatalogConfig(_Section):
     external: CatalogExternal | None = None  # set: use this catalog instead of running one
     namespace: Identifier = DEFAULT_ICEBERG_NAMESPACE  # the Iceberg namespace of the stack's tables
-    port: Port = 19120  # Iceberg REST catalog (Nessie) on the host
-    memory_mb: _int("a memory limit in MiB", 512, 65536) = 1024
+    port: Port = 8181  # the Iceberg REST catalog on the host
+    memory_mb: _int("a memory limit in MiB", 384, 65536) = 768
     postgres_memory_mb: _int("a memory limit in MiB", 128, 65536) = 512
 
 

@@ -13,6 +13,7 @@ from components.config import StackSettings
 from providers.docker import DockerBuild, Image, ImageArgs, Volume, VolumeArgs
 from providers.docker._client import digest_context, project_root
 from providers.docker.image import ImageProvider
+from providers.iceberg.catalog import s3_io_properties
 
 
 @dataclass
@@ -41,6 +42,12 @@ class S3Access:
     credentials: S3Credentials  # the engine's own key
     region: str = "us-east-1"
     path_style: bool = True  # `http://host/bucket/key`, else virtual-host style
+
+    def iceberg_io_properties(self) -> pulumi.Output[dict[str, str]]:
+        """Iceberg (Java) catalog properties for S3FileIO at this endpoint (`s3_io_properties`)."""
+        return pulumi.Output.from_input(self.endpoint).apply(
+            lambda endpoint: s3_io_properties(endpoint, self.region, self.path_style)
+        )
 
 
 # Images built from Go sources take this machine's Go client settings (see build_env.py).

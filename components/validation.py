@@ -13,7 +13,7 @@ import pulumi
 from components.catalog import IcebergCatalog
 from components.config import StackSettings
 from components.flink import STATE_PREFIX, FlinkCluster
-from components.service import S3Credentials
+from components.service import S3Access
 from flink_jobs.render import JOB_SETTINGS, job_connections, job_inserts, job_setup
 from payments.events import EVENT_TYPES
 from providers.flink import FlinkSqlJob, FlinkSqlJobArgs, StateStore
@@ -30,9 +30,8 @@ class ValidationJobArgs:
     catalog: IcebergCatalog
     kafka_bootstrap_servers: pulumi.Input[str]  # as containers reach Kafka
     kafka_security: KafkaClientSecurity
-    s3_endpoint: pulumi.Input[str]  # as this machine reaches MinIO, to find the job's checkpoints
-    bucket: pulumi.Input[str]
-    s3_credentials: S3Credentials  # Flink's key: the checkpoints are Flink's
+    s3: S3Access  # Flink's: the tables' files and the checkpoints are Flink's to write
+    s3_endpoint: pulumi.Input[str]  # as this machine reaches the S3 service, to find the job's checkpoints
     # The topics and tables must exist before the job reads and writes them.
     depends_on: list[pulumi.Resource] = field(default_factory=list)
 
@@ -63,8 +62,12 @@ class ValidationJob(pulumi.ComponentResource):
                 catalog_properties=catalog_properties,
             )
 
+        # The catalog hands out no storage settings: Flink's own endpoint and style, then the catalog's auth.
+        catalog_properties = pulumi.Output.all(args.s3.iceberg_io_properties(), args.catalog.client_properties).apply(
+            lambda both: {**both[0], **both[1]}
+        )
         statements = pulumi.Output.all(
-            args.kafka_bootstrap_servers, args.catalog.internal_uri, args.catalog.client_properties
+            args.kafka_bootstrap_servers, args.catalog.internal_uri, catalog_properties
         ).apply(connections)
         self.job = FlinkSqlJob(
             f"{name}-job",
@@ -78,9 +81,9 @@ class ValidationJob(pulumi.ComponentResource):
                 settings={**JOB_SETTINGS, "parallelism.default": str(s.flink.parallelism)},
                 state_store=StateStore(
                     endpoint=args.s3_endpoint,
-                    bucket=args.bucket,
-                    access_key=args.s3_credentials.access_key_id,
-                    secret_key=args.s3_credentials.secret_access_key,
+                    bucket=args.s3.bucket,
+                    access_key=args.s3.credentials.access_key_id,
+                    secret_key=args.s3.credentials.secret_access_key,
                     prefix=STATE_PREFIX,
                 ),
                 cluster_id=args.flink.cluster_id,

@@ -22,6 +22,7 @@ import tarfile
 from components.validation import CATALOG_NAME
 from flink_jobs.render import catalog_sql, statements
 from providers.docker._client import LABEL_STACK, client
+from providers.iceberg.catalog import s3_io_properties
 from tools.outputs import stack_outputs
 
 INIT = "/tmp/lakehouse-init.sql"
@@ -51,7 +52,12 @@ def main() -> None:
         sys.exit(f"no running SQL Gateway container in stack {args.stack}: run `make up` first")
     container = gateways[0]
     catalog = (outputs["iceberg_catalog_internal_uri"], outputs["iceberg_warehouse"])
-    auth = outputs.get("iceberg_catalog_client_properties") or {}
+    # The gateway's S3 key is its AWS_* environment; the endpoint and style are the stack's (the catalog
+    # hands out none), then the catalog's auth.
+    auth = {
+        **s3_io_properties(outputs["s3_internal_endpoint"], outputs["s3_region"], outputs["s3_path_style"]),
+        **(outputs.get("iceberg_catalog_client_properties") or {}),
+    }
     init = "\n".join(
         [
             catalog_sql(CATALOG_NAME, *catalog, auth).strip(),

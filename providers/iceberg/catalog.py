@@ -38,6 +38,18 @@ def oauth2_properties(credential: str | None, scope: str | None, server_uri: str
     return {"credential": credential, **{k: v for k, v in optional.items() if v}}
 
 
+def s3_io_properties(endpoint: str, region: str, path_style: bool) -> dict[str, str]:
+    """An Iceberg (Java) client's properties for S3FileIO at `endpoint`, for a catalog that hands its clients
+    no storage settings; the key stays in the client's AWS_* environment (the SDK's default chain).
+    Names: Iceberg's `S3FileIOProperties` and `AwsClientProperties`."""
+    return {
+        "io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+        "s3.endpoint": endpoint,
+        "s3.path-style-access": str(path_style).lower(),
+        "client.region": region,
+    }
+
+
 def rest_catalog(props: dict[str, Any]) -> RestCatalog:
     """`catalog_uri` is the REST endpoint as this machine reaches it; `warehouse` names the catalog's warehouse;
     `catalog_properties` (optional) are more client properties, OAuth2 ones (`oauth2_properties`) among them.

@@ -192,7 +192,7 @@ def _commit_schema(catalog: RestCatalog, props: dict[str, Any], table: IcebergTa
     """Add the declared schema and make it current, in one commit that fails if someone changed it meanwhile.
 
     Sent as the REST spec's commit request directly because pyiceberg no longer sends `last-column-id`
-    with `add-schema`, which the Nessie release served here still requires. Sent through the catalog
+    with `add-schema`, which some servers still require (Nessie 0.99 did). Sent through the catalog
     client's own HTTP session, which carries its OAuth2 token when the catalog needs one.
     """
     http = catalog._session  # pyiceberg's authenticated session: the only way to its token

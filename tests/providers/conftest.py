@@ -114,7 +114,7 @@ def minio_connection(dc: docker.DockerClient, project_images: dict[str, str]) ->
 
 @pytest.fixture(scope="package")
 def iceberg_catalog(dc: docker.DockerClient, project_images: dict[str, str]) -> Iterator[dict[str, str]]:
-    """A real Iceberg REST catalog (images/nessie, in-memory version store) on a MinIO of its own;
+    """A real Iceberg REST catalog (images/iceberg-rest on an in-memory H2 database) on a MinIO of its own;
     the providers' connection props (`catalog_uri`, `warehouse`)."""
     network = dc.networks.create(f"lhtest-{RUN}-iceberg-net", labels={LABEL_STACK: STACK})
     labels = {"com.pulumi.project": PROJECT, LABEL_STACK: STACK}
@@ -141,24 +141,29 @@ def iceberg_catalog(dc: docker.DockerClient, project_images: dict[str, str]) -> 
         made.append(
             ContainerProvider().create(
                 {
-                    "name": f"lhtest-{RUN}-nessie",
-                    "image": project_images["nessie"],
+                    "name": f"lhtest-{RUN}-iceberg-rest",
+                    "image": project_images["iceberg-rest"],
                     "labels": labels,
                     "envs": {
-                        "NESSIE_VERSION_STORE_TYPE": "IN_MEMORY",
-                        "S3_ENDPOINT": "http://minio:9000/",
-                        "AWS_ACCESS_KEY_ID": "test-admin",
-                        "AWS_SECRET_ACCESS_KEY": password,
+                        "CATALOG_URI": "jdbc:h2:mem:iceberg;DB_CLOSE_DELAY=-1",
+                        "CATALOG_JDBC_STRICT__MODE": "true",
+                        "CATALOG_WAREHOUSE": "s3://warehouse/",
+                        "CATALOG_IO__IMPL": "org.apache.iceberg.aws.s3.S3FileIO",
+                        "CATALOG_S3_ENDPOINT": "http://minio:9000",
+                        "CATALOG_S3_PATH__STYLE__ACCESS": "true",
+                        "CATALOG_S3_ACCESS__KEY__ID": "test-admin",
+                        "CATALOG_S3_SECRET__ACCESS__KEY": password,
+                        "CATALOG_CLIENT_REGION": "us-east-1",
                     },
-                    "ports": [{"internal": 19120, "external": port, "ip": "127.0.0.1"}],
-                    "networks_advanced": [{"name": network.name, "aliases": ["nessie"]}],
-                    "memory": 1024,
+                    "ports": [{"internal": 8181, "external": port, "ip": "127.0.0.1"}],
+                    "networks_advanced": [{"name": network.name, "aliases": ["catalog"]}],
+                    "memory": 512,
                     "healthcheck": healthcheck("/usr/local/bin/healthcheck"),
                     "wait_timeout": 180,
                 }
             )
         )
-        yield {"catalog_uri": f"http://127.0.0.1:{port}/iceberg/", "warehouse": "warehouse"}
+        yield {"catalog_uri": f"http://127.0.0.1:{port}/", "warehouse": "warehouse"}
     finally:
         for container in reversed(made):
             ContainerProvider().delete(container.id, container.outs)

@@ -1,4 +1,4 @@
-"""Namespace and Table providers against a real Iceberg REST catalog (Nessie on MinIO)."""
+"""Namespace and Table providers against a real Iceberg REST catalog (Iceberg's REST server on MinIO)."""
 
 from __future__ import annotations
 
@@ -96,9 +96,9 @@ def test_an_impossible_change_made_behind_preview_is_refused(iceberg_catalog, na
 def test_a_restarting_catalog_is_waited_for_not_reported_missing(dc, iceberg_catalog, namespace):
     """A destroy or refresh right after a restart (of the catalog, of the Docker daemon) must find the catalog,
     not fail: connecting is retried while it is down. The namespace is gone afterwards (in-memory store)."""
-    nessie = dc.containers.get(f"lhtest-{RUN}-nessie")
-    nessie.stop(timeout=10)
-    threading.Timer(5, nessie.start).start()
+    server = dc.containers.get(f"lhtest-{RUN}-iceberg-rest")
+    server.stop(timeout=10)
+    threading.Timer(5, server.start).start()
     catalog = rest_catalog(iceberg_catalog)  # refused for 5 s, then starting
     assert (namespace,) not in catalog.list_namespaces()
     catalog.create_namespace(namespace)  # what the fixture's teardown drops

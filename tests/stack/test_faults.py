@@ -50,7 +50,7 @@ def restart_everything(s: ThrowawayStack) -> None:
 def catalog_paused_while_the_taskmanager_restarts(s: ThrowawayStack) -> None:
     """A commit the catalog may apply but whose answer never reaches the TaskManager, which then restarts:
     the restored job must see that commit and not make it twice."""
-    catalog = _container(s, "nessie")
+    catalog = _container(s, "catalog")
     catalog.pause()
     try:
         time.sleep(15)  # past the next checkpoint (10 s): its Iceberg commits hang on the paused catalog
@@ -75,7 +75,7 @@ def docker_daemon_restart(_: ThrowawayStack) -> None:
 
 FAULTS = {
     "kafka restarted": pytest.param(restart("kafka"), marks=pytest.mark.representative),
-    "catalog restarted": restart("nessie"),
+    "catalog restarted": restart("catalog"),
     "catalog database restarted": restart("catalog-db"),
     "object store restarted": restart("minio"),
     "catalog paused across a commit while the TaskManager restarts": catalog_paused_while_the_taskmanager_restarts,

@@ -106,6 +106,7 @@ def test_up_shows_what_each_wait_is_doing_on_the_waiting_resource(shared_stack):
 def _owned(s) -> dict[str, list[str]]:
     return {
         "containers": [
+            f"{s.prefix}-catalog",
             f"{s.prefix}-catalog-db",
             f"{s.prefix}-flink-jobmanager",
             f"{s.prefix}-flink-sql-gateway",
@@ -115,12 +116,11 @@ def _owned(s) -> dict[str, list[str]]:
             f"{s.prefix}-jr-payments",
             f"{s.prefix}-kafka",
             f"{s.prefix}-minio",
-            f"{s.prefix}-nessie",
             f"{s.prefix}-trino",
         ],
         "networks": [f"{s.prefix}-net"],
         "volumes": [
-            f"{s.prefix}-catalog-db-data",
+            f"{s.prefix}-catalog-jdbc-data",
             f"{s.prefix}-kafka-data",
             f"{s.prefix}-minio-data",
             f"{s.prefix}-zookeeper-data",

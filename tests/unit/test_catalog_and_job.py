@@ -46,11 +46,13 @@ def test_the_catalog_writes_with_its_own_key_and_is_published_on_loopback(mocks,
     catalog = program({"catalog": {"port": 29120}})["catalog"]
 
     def check(_):
-        assert catalog.uri == "http://127.0.0.1:29120/iceberg/"
-        nessie = mocks.resources["catalog-server"].inputs
-        assert nessie["envs"]["AWS_ACCESS_KEY_ID"] == "catalog"
-        assert set(unsecret(nessie["secret_envs"])) == {"JDBC_PASSWORD", "AWS_SECRET_ACCESS_KEY"}
-        assert nessie["ports"][0]["external"] == 29120
+        assert catalog.uri == "http://127.0.0.1:29120/"
+        server = mocks.resources["catalog-server"].inputs
+        assert server["envs"]["CATALOG_S3_ACCESS__KEY__ID"] == "catalog"
+        assert server["envs"]["CATALOG_WAREHOUSE"] == "s3://warehouse/"
+        assert set(unsecret(server["secret_envs"])) == {"CATALOG_JDBC_PASSWORD", "CATALOG_S3_SECRET__ACCESS__KEY"}
+        assert not [v for v in server["envs"].values() if "catalog-secret-key" in str(v)], "no secret in plain envs"
+        assert server["ports"][0]["external"] == 29120
         db = mocks.resources["catalog-db"].inputs
         assert db["ports"] == [], "the catalog's database is reachable only on the stack network"
 
@@ -70,11 +72,14 @@ def test_one_job_inserts_every_stream_into_its_tables(mocks, program):
         connections, setup = "\n".join(inputs["connections"]), "\n".join(inputs["setup"])
         for e in EVENT_TYPES:  # the job reads every type's topic
             assert f"'topic' = '{e.name}'" in connections, e.name
-        assert "'uri' = 'http://nessie:19120/iceberg/'" in connections
+        assert "'uri' = 'http://catalog:8181/'" in connections
+        # The catalog hands out no storage settings: the job names Flink's endpoint (its key is its environment).
+        assert "'s3.endpoint' = 'http://minio:9000'" in connections
+        assert "secret" not in connections
         assert "'properties.bootstrap.servers' = 'kafka:29092'" in connections
         assert "'5000') > 0 THEN 'INVALID_AMOUNT_TOO_LARGE'" in setup, "the configured bound is the rule the job runs"
         assert "kafka:29092" not in setup, "no endpoint in the part previews show"
-        assert "nessie" not in setup
+        assert "catalog:8181" not in setup
         assert inputs["state_store"]["access_key"] == "flink"
 
     return job.job_id.apply(check)

@@ -261,7 +261,7 @@ def test_trino_queries_the_stack_catalog_with_its_own_key_and_a_bounded_heap(moc
         assert trino.url == "http://127.0.0.1:18080"
         assert [(p["internal"], p["external"], p["ip"]) for p in server["ports"]] == [(8080, 18080, "127.0.0.1")]
         assert (server["memory"], server["envs"]["TRINO_HEAP_MB"]) == (3072, "2048")
-        assert server["envs"]["ICEBERG_REST_URI"] == "http://nessie:19120/iceberg/"
+        assert server["envs"]["ICEBERG_REST_URI"] == "http://catalog:8181/"
         assert server["envs"]["ICEBERG_WAREHOUSE"] == "warehouse"
         assert server["envs"]["S3_ENDPOINT"] == "http://minio:9000"
         # Its own read-write key, never the root credentials; the secret only in secret_envs.

@@ -22,7 +22,7 @@ S3 = {
     "bucket": "shared",
     "accessKeyId": "b",
 }
-CATALOG = {"uri": "http://127.0.0.1:19120/iceberg/", "engineUri": "http://nessie:19120/iceberg/", "warehouse": "w"}
+CATALOG = {"uri": "http://127.0.0.1:8181/", "engineUri": "http://catalog:8181/", "warehouse": "w"}
 FLINK = {"restUrl": "http://127.0.0.1:8081", "sqlGatewayUrl": "http://127.0.0.1:8083"}
 SECRETS = {"s3SecretAccessKey": "s3-secret"}
 NO_GENERATORS = {e.name: {"enabled": False} for e in EVENT_TYPES}
@@ -139,7 +139,7 @@ def test_an_all_external_stack_runs_no_container_and_declares_its_topics_tables_
         for e in EVENT_TYPES:
             assert f"'topic' = 'b.{e.topic}'" in connections, "the engines read the prefixed topics"
         assert "'properties.bootstrap.servers' = 'kafka:29092'" in connections, "as the engines reach Kafka"
-        assert "'uri' = 'http://nessie:19120/iceberg/'" in connections, "as the engines reach the catalog"
+        assert "'uri' = 'http://catalog:8181/'" in connections, "as the engines reach the catalog"
         assert "'properties.group.id' = 'lakehouse-unit-payments-validation-b'" in connections
         assert all(i.split()[2].startswith("lakehouse.payments_b.") for i in job["inserts"])
         store = unsecret(job["state_store"])  # it holds the secret key

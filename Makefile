@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt idle-cost bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt dq maintenance idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -95,6 +95,12 @@ status: stack ## every container's health, the job's state, consumer lag per top
 	$(VENV)/bin/python tools/status.py --stack $(STACK)
 
 docker-status: status ## the guide's name for make status
+
+dq: stack ## run payment_dq_monitoring_job in the stack's Dagster now; print every check's outcome
+	$(VENV)/bin/python tools/dagster_run.py --stack $(STACK) payment_dq_monitoring_job
+
+maintenance: stack ## run table_maintenance_job now (compaction, snapshot expiry, orphan files)
+	$(VENV)/bin/python tools/dagster_run.py --stack $(STACK) table_maintenance_job
 
 docker-logs: ## a service's logs, followed (SERVICE=kafka, flink-jobmanager, trino, ...; every service when unset)
 	@names=$$(docker ps --filter "label=com.pulumi.stack=$(STACK)" --format '{{.Names}}' | grep -E -- '-$(or $(SERVICE),.*)$$'); \

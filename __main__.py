@@ -3,7 +3,9 @@
 import pulumi
 
 from components import config
+from components import trino as trino_service
 from components.catalog import IcebergCatalog, IcebergCatalogArgs
+from components.dagster import Dagster, DagsterArgs
 from components.dbt import DbtRuntime, DbtRuntimeArgs
 from components.flink import FlinkCluster, FlinkClusterArgs
 from components.foundation import Foundation, FoundationArgs
@@ -49,7 +51,7 @@ validation = ValidationJob(
         depends_on=[*kafka.topics.values(), *catalog.tables.values()],
     ),
 )
-trino = dbt = None
+trino = dbt = dagster = None
 if settings.trino.enabled:
     trino = Trino(
         "trino",
@@ -64,6 +66,19 @@ if settings.trino.enabled:
         ),
     )
     dbt = DbtRuntime("dbt", DbtRuntimeArgs(settings, foundation.network_name, foundation.base_image_ref))
+if trino and settings.dagster.enabled:
+    dagster = Dagster(
+        "dagster",
+        DagsterArgs(
+            settings,
+            foundation.network_name,
+            foundation.base_image_ref,
+            trino_host=trino_service.INTERNAL_HOST,
+            trino_port=trino_service.HTTP_PORT,
+            trino_catalog=trino_service.CATALOG,
+            depends_on=[trino.container],
+        ),
+    )
 generators = Generators(
     "generators",
     GeneratorsArgs(
@@ -110,4 +125,7 @@ if trino and dbt:
     pulumi.export("trino_container", trino.container_name)
     pulumi.export("trino_internal_url", trino.internal_url)
     pulumi.export("dbt_image", dbt.image_ref)
+if dagster:
+    pulumi.export("dagster_url", dagster.url)
+    pulumi.export("dagster_code_server_container", dagster.code_server_container)
 pulumi.export("generators", list(generators.containers))

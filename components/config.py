@@ -316,6 +316,48 @@ class TrinoSettings(_Section):
         return self
 
 
+Duration = _text("a duration such as 500ms, 10s, 2m or 24h", _DURATION)
+Cron = _text("a cron expression of five fields such as '0 3 * * *'", r"^\S+( \S+){4}$")
+# Trino refuses shorter retentions (iceberg.expire-snapshots.min-retention and
+# iceberg.remove-orphan-files.min-retention in images/trino); an orphan-file retention near the Flink
+# checkpoint interval would delete the files of a commit still in flight.
+_MIN_RETENTION_S = 3600
+
+
+class MaintenanceSettings(_Section):
+    """`dagster.maintenance`: the table maintenance of every streaming-written table (Trino's `optimize`,
+    `optimize_manifests`, `expire_snapshots`, `remove_orphan_files`), run by `table_maintenance_job`."""
+
+    schedule: Cron = "0 3 * * *"  # daily, at 03:00 UTC
+    snapshot_retention: Duration = "24h"  # snapshots older than this are expired (time travel reaches back this far)
+    orphan_file_retention: Duration = "24h"  # files no snapshot references, older than this, are deleted
+
+    @model_validator(mode="after")
+    def _retentions_safe(self) -> MaintenanceSettings:
+        for field, value in (
+            ("snapshotRetention", self.snapshot_retention),
+            ("orphanFileRetention", self.orphan_file_retention),
+        ):
+            if duration_seconds(value) < _MIN_RETENTION_S:
+                raise _rule(field, f" ({value}) must be at least 1h")
+        return self
+
+
+class DagsterSettings(_Section):
+    """`dagster`: orchestration and data-quality monitoring (components/dagster.py). On with Trino, as it
+    queries and runs dbt through it."""
+
+    enabled: Switch = True
+    port: Port = 3000  # the web UI and its GraphQL API on the host
+    memory_mb: _int("a memory limit in MiB", 768, 65536) = 1536  # the code server, where runs execute
+    schedules_running: Switch = True  # false: schedules start stopped (test stacks that trigger runs themselves)
+    quarantine_max_per_hour: _int("a record count", 0, 1_000_000_000) = 100  # per quarantine table (the guide's alert)
+    dq_score_floor: Fraction = 0.9  # valid / (valid + quarantined) per event type over the last hour
+    suspicious_rate_max: Fraction = 0.2  # flagged / all rows per silver table over the last hour
+    freshness_max_age: Duration = "5m"  # newest bronze row of a generated type, at most this old
+    maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
+
+
 class ValidationConfig(_Section):
     currencies: Annotated[list[Currency], Field(min_length=1), Form("a list of 3-letter ISO currency codes")] = list(
         ValidationSettings().currencies
@@ -386,9 +428,26 @@ class StackConfig(_Section):
     catalog: CatalogConfig = Field(default_factory=CatalogConfig)
     flink: FlinkSettings = Field(default_factory=FlinkSettings)
     trino: TrinoSettings = Field(default_factory=TrinoSettings)
+    dagster: DagsterSettings = Field(default_factory=DagsterSettings)
     validation: ValidationConfig = Field(default_factory=ValidationConfig)
     generators: Generators = Field(default_factory=Generators)  # type: ignore[valid-type]
     problem_rates: ProblemRates = Field(default_factory=ProblemRates)  # type: ignore[valid-type]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dagster_follows_trino(cls, data: Any) -> Any:
+        # Unless set, Dagster runs exactly when Trino does: it has nothing to query without it.
+        dagster, trino = data.get("dagster"), data.get("trino")
+        unset = dagster is None or (isinstance(dagster, dict) and "enabled" not in dagster)
+        if unset and isinstance(trino, dict) and "enabled" in trino:
+            data = {**data, "dagster": {**(dagster or {}), "enabled": trino["enabled"]}}
+        return data
+
+    @model_validator(mode="after")
+    def _dagster_needs_trino(self) -> StackConfig:
+        if self.dagster.enabled and not self.trino.enabled:
+            raise _rule("dagster.enabled", ": needs trino.enabled: true (Dagster queries and runs dbt through Trino)")
+        return self
 
     @model_validator(mode="after")
     def _ports_distinct(self) -> StackConfig:
@@ -425,6 +484,7 @@ class StackSettings:
     catalog: CatalogSettings
     flink: FlinkSettings
     trino: TrinoSettings
+    dagster: DagsterSettings
     validation: ValidationSettings
     generators: tuple[GeneratorSettings, ...]
     problem_rates: dict[str, float]  # by template placeholder name: NULL_VARIATION
@@ -626,6 +686,7 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         ),
         flink=c.flink,
         trino=c.trino,
+        dagster=c.dagster,
         validation=ValidationSettings(tuple(c.validation.currencies), c.validation.max_amount),
         generators=generators,
         problem_rates={key.upper(): rate for key, rate in c.problem_rates.model_dump().items()},

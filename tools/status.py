@@ -3,7 +3,8 @@
 - every container of the stack: its state and Docker health;
 - the validation job's state in Flink;
 - per topic, how far the job's consumer group is behind the topic's end (records not yet landed);
-- per table, its rows (from the current snapshot's summary: no data file is read).
+- per table, its rows (from the current snapshot's summary: no data file is read);
+- with Dagster, every asset check whose latest outcome is a failure (the data-quality alerts).
 
 Exits 1 when a container is not running or unhealthy, the job is not RUNNING, or a part cannot be read,
 so scripts can use it as a check.
@@ -22,6 +23,7 @@ from urllib3.util.retry import Retry
 
 from payments.events import EVENT_TYPES
 from providers.docker._client import LABEL_STACK, client
+from tools.dagster_checks import DagsterApiError, latest_checks, line
 from tools.lake import Lake
 from tools.outputs import stack_outputs
 
@@ -126,6 +128,19 @@ def main() -> None:
     except (requests.RequestException, NoSuchTableError, OSError) as exc:
         ok = False
         print(f"  unknown (catalog: {exc})")
+
+    if "dagster_url" in outputs:
+        # A failed check is a finding about the data, not a broken stack: it does not change the exit code.
+        print(f"\nfailed asset checks (Dagster: {outputs['dagster_url']})")
+        try:
+            failed = [c for c in latest_checks(outputs["dagster_url"]) if c.failed]
+            for c in failed:
+                print(" ", line(c))
+            if not failed:
+                print("  none")
+        except DagsterApiError as exc:
+            ok = False
+            print(f"  unknown ({exc})")
     sys.exit(0 if ok else 1)
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import trino
 import yaml
 from pulumi import automation as auto
 
@@ -48,15 +50,33 @@ def pulumi_cli() -> None:
         pytest.fail("no `pulumi` on PATH: run the tests with `make test` (it bootstraps the CLI)")
 
 
+@contextmanager
+def trino_query(outputs: dict[str, Any]) -> Iterator[Callable[[str], list[list[Any]]]]:
+    """A function running SQL on the stack's Trino from this machine (catalog `iceberg`), for the block."""
+    host, port = outputs["trino_url"].removeprefix("http://").split(":")
+    connection = trino.dbapi.connect(host=host, port=int(port), user="tests", catalog="iceberg")
+
+    def run(sql: str) -> list[list[Any]]:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+    try:
+        yield run
+    finally:
+        connection.close()
+
+
 def isolated_ports() -> dict[str, dict[str, int]]:
     """Free host ports for every service, so a dev stack on the usual ports never collides."""
-    kafka, api, console, catalog, rest, gateway, trino = free_ports(7)
+    kafka, api, console, catalog, rest, gateway, trino, dagster = free_ports(8)
     return {
         "kafka": {"hostPort": kafka},
         "minio": {"apiPort": api, "consolePort": console},
         "catalog": {"port": catalog},
         "flink": {"restPort": rest, "sqlGatewayPort": gateway},
         "trino": {"port": trino},
+        "dagster": {"port": dagster},
     }
 
 
@@ -144,7 +164,8 @@ def throwaway_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
 @pytest.fixture(scope="package")
 def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ThrowawayStack, auto.UpResult]]:
     """One full stack with the generators on, brought up once for every module here; the first `up`'s result."""
-    s = ThrowawayStack(tmp_path_factory.mktemp("shared"), {})
+    # Schedules stopped: a scheduled dbt build would race the dbt runs the serving tests compare.
+    s = ThrowawayStack(tmp_path_factory.mktemp("shared"), {"dagster": {"schedulesRunning": False}})
     try:
         yield s, s.up()
     finally:

@@ -216,3 +216,43 @@ def test_other_text_is_not_a_duration(text):
 def test_the_jobs_parallelism_must_fit_the_slots(stack_config):
     with pytest.raises(ConfigError, match=r"flink\.parallelism.*needs that many slots"):
         stack_config({"flink": {"parallelism": 5}})
+
+
+def test_dagster_runs_with_trino_and_its_thresholds_come_from_the_stack(stack_config):
+    s = stack_config(
+        {"dagster": {"quarantineMaxPerHour": 250, "dqScoreFloor": "0.95", "maintenance": {"schedule": "30 2 * * *"}}}
+    )
+    assert s.dagster.enabled
+    assert s.dagster.port == 3000
+    assert (s.dagster.quarantine_max_per_hour, s.dagster.dq_score_floor) == (250, 0.95)
+    assert s.dagster.maintenance.schedule == "30 2 * * *"
+    # Without Trino there is nothing to query: Dagster is off unless asked for, and then refused.
+    assert not stack_config({"trino": {"enabled": False}}).dagster.enabled
+
+
+@pytest.mark.parametrize(
+    ("values", "key", "expected"),
+    [
+        ({"trino": {"enabled": False}, "dagster": {"enabled": True}}, "dagster.enabled", "needs trino.enabled: true"),
+        ({"dagster": {"port": 8080}}, "dagster.port", "already used by streaming-lakehouse:trino.port"),
+        ({"dagster": {"dqScoreFloor": 1.5}}, "dagster.dqScoreFloor", "a fraction between 0 and 1"),
+        ({"dagster": {"quarantineMaxPerHour": -1}}, "dagster.quarantineMaxPerHour", "a record count"),
+        ({"dagster": {"freshnessMaxAge": "5 minutes"}}, "dagster.freshnessMaxAge", "a duration"),
+        ({"dagster": {"maintenance": {"schedule": "daily"}}}, "dagster.maintenance.schedule", "cron expression"),
+        (
+            {"dagster": {"maintenance": {"snapshotRetention": "10m"}}},
+            "dagster.maintenance.snapshotRetention",
+            "at least 1h",
+        ),
+        (
+            {"dagster": {"maintenance": {"orphanFileRetention": "30s"}}},
+            "dagster.maintenance.orphanFileRetention",
+            "at least 1h",
+        ),
+    ],
+)
+def test_bad_dagster_settings_name_the_key(stack_config, values, key, expected):
+    with pytest.raises(ConfigError) as err:
+        stack_config(values)
+    assert f"streaming-lakehouse:{key}" in str(err.value)
+    assert expected in str(err.value)

@@ -1,0 +1,196 @@
+"""`Dagster`: orchestration and Layer 3 monitoring. One image (`images/dagster`: Dagster, dagster-dbt, the
+code location `orchestration/` and the dbt project) runs as three containers: the code server (where runs
+execute: checks, dbt builds, table maintenance), the daemon (schedules, the run queue) and the webserver
+(the UI on `dagster.port`). The instance's storage is a PostgreSQL database of its own, with its own role.
+
+Everything the code location needs from the stack reaches it as `LAKEHOUSE_*` variables
+(`orchestration/settings.py`): Trino by name on the stack network, the thresholds and retentions of
+the `dagster` config section, the event types whose generator runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.config import StackSettings, duration_seconds
+from components.service import ServiceArgs, data_volume, service_image
+from orchestration.settings import LakehouseSettings
+from providers.docker import (
+    Container,
+    ContainerArgs,
+    ContainerPort,
+    ContainerVolume,
+    DockerBuild,
+    Healthcheck,
+    Image,
+    ImageArgs,
+    NetworkAttachment,
+)
+from providers.random import RandomPassword
+
+CODE_SERVER_HOST = "dagster-code"  # as images/dagster/workspace.yaml names it
+CODE_SERVER_PORT = 4000
+DB_HOST = "dagster-db"
+DB_NAME = "dagster"  # database and role of the instance's storage
+WEBSERVER_PORT = 3000
+# Measured idle on 2 cores: webserver about 250 MiB, daemon about 200 MiB (the code server, which runs the
+# jobs, is sized by dagster.memoryMb).
+WEBSERVER_MEMORY_MB = 768
+DAEMON_MEMORY_MB = 512
+DB_MEMORY_MB = 256
+
+
+@dataclass
+class DagsterArgs(ServiceArgs):
+    trino_host: str  # Trino as containers reach it
+    trino_port: int
+    trino_catalog: str  # Trino's name for the Iceberg connector
+    depends_on: list[pulumi.Resource]  # Trino: every check and run queries through it
+
+
+def lakehouse_settings(settings: StackSettings, trino_host: str, trino_port: int, catalog: str) -> LakehouseSettings:
+    """The code location's settings from the stack's."""
+    d = settings.dagster
+    return LakehouseSettings(
+        trino_host=trino_host,
+        trino_port=trino_port,
+        trino_catalog=catalog,
+        namespace=settings.catalog.namespace,
+        quarantine_max_per_hour=d.quarantine_max_per_hour,
+        dq_score_floor=d.dq_score_floor,
+        suspicious_rate_max=d.suspicious_rate_max,
+        freshness_max_age_s=duration_seconds(d.freshness_max_age),
+        generated_event_types=tuple(g.event_type for g in settings.generators if g.enabled),
+        schedules_running=d.schedules_running,
+        maintenance_cron=d.maintenance.schedule,
+        snapshot_retention=d.maintenance.snapshot_retention,
+        orphan_file_retention=d.maintenance.orphan_file_retention,
+    )
+
+
+def dagster_image(
+    name: str, settings: StackSettings, base_image_ref: pulumi.Input[str], opts: pulumi.ResourceOptions
+) -> Image:
+    """images/dagster, built from the repository's root: it bakes in `orchestration/`, `dbt/` and
+    `payments/` (the root's .dockerignore lets in nothing else)."""
+    return Image(
+        f"{name}-image",
+        ImageArgs(
+            image_name="lakehouse-dagster",
+            build=DockerBuild(context=".", dockerfile="images/dagster/Dockerfile", args={"BASE_IMAGE": base_image_ref}),
+            labels=settings.image_labels(),
+        ),
+        opts,
+    )
+
+
+class Dagster(pulumi.ComponentResource):
+    url: str  # the UI as this machine reaches it
+    code_server_container: pulumi.Output[str]  # where `make dq` runs the job
+
+    def __init__(self, name: str, args: DagsterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("streaming-lakehouse:index:Dagster", name, None, opts)
+        s = args.settings
+        d = s.dagster
+        child = pulumi.ResourceOptions(parent=self)
+        network = [NetworkAttachment(name=args.network_name)]
+
+        db_password = RandomPassword(f"{name}-db-password", length=32, opts=child).result
+        db_image = service_image(f"{name}-db", "postgres", s, args.base_image_ref, child)
+        db_data = data_volume(name, "dagster", s, child)
+        database = Container(
+            f"{name}-db",
+            ContainerArgs(
+                name=s.docker_name("dagster-db"),
+                image=db_image.image_ref,
+                labels=s.labels("dagster"),
+                hostname=DB_HOST,
+                envs={"POSTGRES_USER": DB_NAME, "POSTGRES_DB": DB_NAME},
+                secret_envs={"POSTGRES_PASSWORD": db_password},
+                volumes=[ContainerVolume(container_path="/var/lib/postgresql/data", volume_name=db_data.name)],
+                networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[DB_HOST])],
+                memory=DB_MEMORY_MB,
+                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"]),
+            ),
+            child,
+        )
+
+        image = dagster_image(name, s, args.base_image_ref, child).image_ref
+        instance_env = {"DAGSTER_PG_HOST": DB_HOST, "DAGSTER_PG_DB": DB_NAME, "DAGSTER_PG_USER": DB_NAME}
+        instance_secret = {"DAGSTER_PG_PASSWORD": db_password}
+        code = lakehouse_settings(s, args.trino_host, args.trino_port, args.trino_catalog)
+        self.code_server = Container(
+            f"{name}-code",
+            ContainerArgs(
+                name=s.docker_name("dagster-code"),
+                image=image,
+                labels=s.labels("dagster"),
+                hostname=CODE_SERVER_HOST,
+                command=[
+                    "dagster",
+                    "code-server",
+                    "start",
+                    "-h",
+                    "0.0.0.0",
+                    "-p",
+                    str(CODE_SERVER_PORT),
+                    "-m",
+                    "orchestration.definitions",
+                ],
+                envs={
+                    **instance_env,
+                    **code.env(),
+                    # dbt's profile (dbt/profiles.yml) and sources (the stack's namespace).
+                    "DBT_TRINO_HOST": args.trino_host,
+                    "DBT_TRINO_PORT": str(args.trino_port),
+                    "DBT_SOURCE_NAMESPACE": s.catalog.namespace,
+                },
+                secret_envs=instance_secret,
+                networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[CODE_SERVER_HOST])],
+                memory=d.memory_mb,
+                # A TCP connect: `dagster api grpc-health-check` would import Dagster every 30 s.
+                healthcheck=Healthcheck(tests=["CMD", "python3", "-c", _TCP_PROBE.format(port=CODE_SERVER_PORT)]),
+            ),
+            pulumi.ResourceOptions(parent=self, depends_on=[database, *args.depends_on]),
+        )
+        after_code = pulumi.ResourceOptions(parent=self, depends_on=[database, self.code_server])
+        workspace = ["-w", "/opt/dagster/home/workspace.yaml"]
+        self.daemon = Container(
+            f"{name}-daemon",
+            ContainerArgs(
+                name=s.docker_name("dagster-daemon"),
+                image=image,
+                labels=s.labels("dagster"),
+                command=["dagster-daemon", "run", *workspace],
+                envs=instance_env,
+                secret_envs=instance_secret,
+                networks_advanced=network,
+                memory=DAEMON_MEMORY_MB,
+            ),
+            after_code,
+        )
+        self.webserver = Container(
+            f"{name}-webserver",
+            ContainerArgs(
+                name=s.docker_name("dagster-webserver"),
+                image=image,
+                labels=s.labels("dagster"),
+                command=["dagster-webserver", "-h", "0.0.0.0", "-p", str(WEBSERVER_PORT), *workspace],
+                envs=instance_env,
+                secret_envs=instance_secret,
+                ports=[ContainerPort(internal=WEBSERVER_PORT, external=d.port, ip=s.bind_address)],
+                networks_advanced=network,
+                memory=WEBSERVER_MEMORY_MB,
+                healthcheck=Healthcheck(tests=["CMD", "python3", "-c", _HTTP_PROBE.format(port=WEBSERVER_PORT)]),
+            ),
+            after_code,
+        )
+        self.url = f"http://{s.bind_address}:{d.port}"
+        self.code_server_container = self.code_server.container_id.apply(lambda _: s.docker_name("dagster-code"))
+        self.register_outputs({"url": self.url})
+
+
+_TCP_PROBE = "import socket; socket.create_connection(('127.0.0.1', {port}), 5).close()"
+_HTTP_PROBE = "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/server_info', timeout=5)"

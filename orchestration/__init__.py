@@ -1,0 +1,1 @@
+"""The Dagster code location of the lakehouse: Layer 3 monitoring, dbt orchestration, table maintenance."""

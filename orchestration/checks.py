@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import dagster as dg
+from trino.exceptions import TrinoQueryError
 
 from orchestration.quality import Outcome, data_quality_score, freshness, quarantine_volume, suspicious_flag_rate
 from orchestration.settings import LakehouseSettings
@@ -69,7 +70,12 @@ def suspicious_flag_rate_check(table: str, key: dg.AssetKey, s: LakehouseSetting
 
     @_check("suspicious_flag_rate", key, f"At most {s.suspicious_rate_max:.0%} of the last hour's rows flagged")
     def _suspicious_flag_rate(trino: TrinoResource) -> dg.AssetCheckResult:
-        ((flagged, total),) = trino.query(f"select count_if(is_flagged), count(*) from {table} where {LAST_HOUR}")
+        try:
+            ((flagged, total),) = trino.query(f"select count_if(is_flagged), count(*) from {table} where {LAST_HOUR}")
+        except TrinoQueryError as exc:
+            if exc.error_name != "TABLE_NOT_FOUND":
+                raise
+            return _result(Outcome(False, f"{table} does not exist yet: dbt_build_job builds it"))
         return _result(suspicious_flag_rate(flagged, total, s.suspicious_rate_max))
 
     return _suspicious_flag_rate

@@ -19,7 +19,7 @@ class LakehouseSettings(BaseModel):
     trino_catalog: str = "iceberg"  # Trino's name for the Iceberg connector (components/trino.py CATALOG)
     namespace: str = NAMESPACE  # the Iceberg namespace the validation job writes
     quarantine_max_per_hour: int = Field(100, ge=0)
-    dq_score_floor: float = Field(0.9, ge=0, le=1)
+    dq_score_floor: float = Field(0.8, ge=0, le=1)
     suspicious_rate_max: float = Field(0.2, ge=0, le=1)
     freshness_max_age_s: float = Field(300, gt=0)
     # The event types whose generator runs: only their bronze tables are expected to stay fresh.

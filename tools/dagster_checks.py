@@ -55,6 +55,7 @@ class CheckOutcome:
     asset: str  # the asset key, slash-separated: payments/quarantine_payment_charges
     check: str  # quarantine_volume
     status: str  # SUCCEEDED, FAILED, EXECUTION_FAILED, IN_PROGRESS, SKIPPED; NOT_RUN when never executed
+    severity: str | None  # of a FAILED check: ERROR, or WARN (dbt tests configured to warn)
     run_id: str | None
     timestamp: float | None  # when the execution started, seconds since the epoch
     description: str
@@ -62,7 +63,12 @@ class CheckOutcome:
 
     @property
     def failed(self) -> bool:
-        return self.status in ("FAILED", "EXECUTION_FAILED")
+        """Failed as an error, or could not run at all; a failed WARN check is `warned`."""
+        return self.status == "EXECUTION_FAILED" or (self.status == "FAILED" and not self.warned)
+
+    @property
+    def warned(self) -> bool:
+        return self.status == "FAILED" and self.severity == "WARN"
 
 
 def _value(entry: dict[str, Any]) -> Any:
@@ -96,6 +102,7 @@ def latest_checks(url: str) -> list[CheckOutcome]:
                     asset,
                     check["name"],
                     run["status"] if run else "NOT_RUN",
+                    evaluation.get("severity"),
                     run["runId"] if run else None,
                     run["timestamp"] if run else None,
                     evaluation.get("description") or "",
@@ -106,4 +113,5 @@ def latest_checks(url: str) -> list[CheckOutcome]:
 
 
 def line(c: CheckOutcome) -> str:
-    return f"{c.status:16} {c.asset}:{c.check}  {c.description}".rstrip()
+    status = "WARNED" if c.warned else c.status
+    return f"{status:16} {c.asset}:{c.check}  {c.description}".rstrip()

@@ -41,7 +41,7 @@ def run_job(outputs: dict[str, Any], job: str) -> JobRun:
     found = re.search(rf"{job} - ({RUN_ID}) -", log)
     run_id = found.group(1) if found else None
     checks = [c for c in latest_checks(outputs["dagster_url"]) if run_id and c.run_id == run_id]
-    return JobRun(code, run_id, log, sorted(checks, key=lambda c: (not c.failed, c.asset, c.check)))
+    return JobRun(code, run_id, log, sorted(checks, key=lambda c: (not c.failed, not c.warned, c.asset, c.check)))
 
 
 def main() -> None:
@@ -57,7 +57,7 @@ def main() -> None:
     run = run_job(outputs, args.job)
     print("\n".join(run.log.splitlines()[-15:]))  # the run's end; the whole log is in the UI
     print(f"\n{args.job} run {run.run_id}: exit code {run.exit_code}, {len(run.checks)} checks, "
-          f"{sum(c.failed for c in run.checks)} failed")  # fmt: skip
+          f"{sum(c.failed for c in run.checks)} failed, {sum(c.warned for c in run.checks)} warned")  # fmt: skip
     for c in run.checks:
         print(" ", line(c))
     sys.exit(1 if run.failed else 0)

@@ -131,9 +131,9 @@ def main() -> None:
 
     if "dagster_url" in outputs:
         # A failed check is a finding about the data, not a broken stack: it does not change the exit code.
-        print(f"\nfailed asset checks (Dagster: {outputs['dagster_url']})")
+        print(f"\nfailed and warned asset checks, latest outcome (Dagster: {outputs['dagster_url']})")
         try:
-            failed = [c for c in latest_checks(outputs["dagster_url"]) if c.failed]
+            failed = [c for c in latest_checks(outputs["dagster_url"]) if c.failed or c.warned]
             for c in failed:
                 print(" ", line(c))
             if not failed:

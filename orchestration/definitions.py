@@ -29,6 +29,10 @@ from orchestration.trino import TrinoResource
 from payments.events import EVENT_TYPES
 
 
+# Queued runs with this tag run one at a time (images/dagster/dagster.yaml: tag_concurrency_limits).
+WRITES_TABLES = {"lakehouse/writes": "tables"}
+
+
 def build_definitions(s: LakehouseSettings) -> dg.Definitions:
     observations = [
         table_observation(table, group, s)
@@ -54,9 +58,10 @@ def build_definitions(s: LakehouseSettings) -> dg.Definitions:
         selection=dg.AssetSelection.assets(lakehouse_dbt_models),
         description="dbt build: seeds, silver, gold and snapshots, each model's tests right after it",
         executor_def=dg.in_process_executor,
+        tags=WRITES_TABLES,
     )
     maintenance = table_maintenance_job(
-        {t: source_key(t) for e in EVENT_TYPES for t in (e.bronze_table, e.quarantine_table)}, s
+        {t: source_key(t) for e in EVENT_TYPES for t in (e.bronze_table, e.quarantine_table)}, s, WRITES_TABLES
     )
     status = dg.DefaultScheduleStatus.RUNNING if s.schedules_running else dg.DefaultScheduleStatus.STOPPED
     return dg.Definitions(

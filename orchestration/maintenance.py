@@ -67,7 +67,9 @@ def maintenance_op(table: str, key: dg.AssetKey, settings: LakehouseSettings) ->
     return _maintain
 
 
-def table_maintenance_job(tables: dict[str, dg.AssetKey], settings: LakehouseSettings) -> dg.JobDefinition:
+def table_maintenance_job(
+    tables: dict[str, dg.AssetKey], settings: LakehouseSettings, tags: dict[str, str]
+) -> dg.JobDefinition:
     """One op per table, one after another in one process: Trino has two cores to give."""
     ops = [maintenance_op(table, key, settings) for table, key in tables.items()]
 
@@ -75,6 +77,7 @@ def table_maintenance_job(tables: dict[str, dg.AssetKey], settings: LakehouseSet
         name="table_maintenance_job",
         description="Compaction, manifest rewrite, snapshot expiry and orphan-file removal of the streaming tables",
         executor_def=dg.in_process_executor,
+        tags=tags,
     )
     def _job() -> None:
         for op in ops:

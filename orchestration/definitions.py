@@ -28,7 +28,6 @@ from orchestration.settings import LakehouseSettings
 from orchestration.trino import TrinoResource
 from payments.events import EVENT_TYPES
 
-
 # Queued runs with this tag run one at a time (images/dagster/dagster.yaml: tag_concurrency_limits).
 WRITES_TABLES = {"lakehouse/writes": "tables"}
 

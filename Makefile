@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt dq maintenance idle-cost bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt dq maintenance dagster-screenshot idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -101,6 +101,9 @@ dq: stack ## run payment_dq_monitoring_job in the stack's Dagster now; print eve
 
 maintenance: stack ## run table_maintenance_job now (compaction, snapshot expiry, orphan files)
 	$(VENV)/bin/python tools/dagster_run.py --stack $(STACK) table_maintenance_job
+
+dagster-screenshot: stack ## the README's picture of the Dagster UI (PAGE=/assets), with headless Chromium
+	$(VENV)/bin/python tools/dagster_screenshot.py --stack $(STACK) --page $(or $(PAGE),/assets)
 
 docker-logs: ## a service's logs, followed (SERVICE=kafka, flink-jobmanager, trino, ...; every service when unset)
 	@names=$$(docker ps --filter "label=com.pulumi.stack=$(STACK)" --format '{{.Names}}' | grep -E -- '-$(or $(SERVICE),.*)$$'); \

@@ -55,7 +55,7 @@ from orchestration.definitions import defs
 graph = defs.resolve_asset_graph()
 print(json.dumps({
     "jobs": sorted(j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__")),
-    "schedules": {s.name: [s.job_name, s.cron_schedule, s.default_status.value] for s in defs.resolve_schedule_defs()},
+    "schedules": {s.name: [s.job_name, s.cron_schedule, s.default_status.value] for s in defs.schedules},
     "checks": sorted("/".join(k.asset_key.path) + ":" + k.name for k in graph.asset_check_keys),
     "assets": sorted("/".join(k.path) for k in graph.get_all_asset_keys()),
 }))

@@ -105,13 +105,19 @@ def test_the_webserver_serves_the_ui_and_lists_the_assets(outputs):
     assert {f"payments/{e.bronze_table}" for e in EVENT_TYPES} <= keys
 
 
-def _independent_counts(lake: Lake, since: datetime) -> dict[str, int]:
-    """Rows per table whose Kafka timestamp is after `since`, read with pyiceberg (not through Trino)."""
+def _independent_counts(lake: Lake, since: datetime, as_of: datetime) -> dict[str, int]:
+    """Rows per table whose Kafka timestamp is after `since`, in the table as it was at `as_of` (its
+    snapshot then), read with pyiceberg rather than through Trino."""
     out = {}
     for e in EVENT_TYPES:
         for name in (e.bronze_table, e.quarantine_table):
-            scan = lake.table(name).scan(row_filter=GreaterThan("kafka_timestamp", since.isoformat()),
-                                         selected_fields=("kafka_offset",))  # fmt: skip
+            table = lake.table(name)
+            snapshot = table.snapshot_as_of_timestamp(int(as_of.timestamp() * 1000))
+            if snapshot is None:  # nothing committed yet at that moment
+                out[name] = 0
+                continue
+            where = GreaterThan("kafka_timestamp", since.isoformat())
+            scan = table.scan(row_filter=where, selected_fields=("kafka_offset",), snapshot_id=snapshot.snapshot_id)
             out[name] = scan.to_arrow().num_rows
     return out
 
@@ -162,9 +168,12 @@ def test_the_dq_job_runs_from_the_host_and_ends_with_every_checks_outcome(dq_run
 def test_the_data_quality_score_is_the_one_an_independent_count_gives(outputs, dq_run):
     run, started, ended = dq_run
     lake = Lake(outputs)
-    # The checks counted the last hour as of some moment of the run: the count lies between these two.
-    fewest = _independent_counts(lake, datetime.fromtimestamp(ended, UTC) - timedelta(hours=1))
-    most = _independent_counts(lake, datetime.fromtimestamp(started, UTC) - timedelta(hours=1))
+    # Each check counted the last hour of what had landed at some moment of the run: no fewer rows than
+    # the tables held at its start that are within the hour before its end, no more than they held at its
+    # end within the hour before its start.
+    start, end = datetime.fromtimestamp(started, UTC), datetime.fromtimestamp(ended, UTC)
+    fewest = _independent_counts(lake, since=end - timedelta(hours=1), as_of=start)
+    most = _independent_counts(lake, since=start - timedelta(hours=1), as_of=end)
     checks = _by_check(run)
     for e in EVENT_TYPES:
         score = checks[(f"payments/{e.bronze_table}", "data_quality_score")].metadata

@@ -19,16 +19,14 @@ from dataclasses import dataclass
 import pulumi
 
 from components import external
-from components.service import S3Access, ServiceArgs, data_volume, service_image
+from components.service import S3Access, ServiceArgs, postgres_database, service_image
 from payments.events import EVENT_TYPES
 from payments.tables import TableSpec, bronze, quarantine
-from providers.docker import Container, ContainerArgs, ContainerPort, ContainerVolume, Healthcheck, NetworkAttachment
+from providers.docker import Container, ContainerArgs, ContainerPort, Healthcheck, NetworkAttachment
 from providers.iceberg import Column, Namespace, NamespaceArgs, PartitionField, Table, TableArgs
 from providers.iceberg.catalog import oauth2_properties
-from providers.random import RandomPassword
 
 CATALOG_HOST = "catalog"
-DB_HOST = "catalog-db"
 DB_NAME = "iceberg"  # database and role of the JDBC catalog
 REST_PORT = 8181
 # What clients name as the warehouse; the server serves one, at the bucket's root.
@@ -93,26 +91,9 @@ class IcebergCatalog(pulumi.ComponentResource):
         s = args.settings
         c = s.catalog
         child = pulumi.ResourceOptions(parent=self)
-        db_password = RandomPassword(f"{name}-db-password", length=32, opts=child).result
-        db_image = service_image(f"{name}-db", "postgres", s, args.base_image_ref, child)
         # A volume of its own name: the JDBC catalog's database is not the Nessie one that came before it.
-        db_data = data_volume(name, "catalog-jdbc", s, child)
-        self.database = Container(
-            f"{name}-db",
-            ContainerArgs(
-                name=s.docker_name("catalog-db"),
-                image=db_image.image_ref,
-                labels=s.labels("catalog"),
-                hostname=DB_HOST,
-                envs={"POSTGRES_USER": DB_NAME, "POSTGRES_DB": DB_NAME},
-                secret_envs={"POSTGRES_PASSWORD": db_password},
-                volumes=[ContainerVolume(container_path="/var/lib/postgresql/data", volume_name=db_data.name)],
-                networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[DB_HOST])],
-                memory=c.postgres_memory_mb,
-                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"]),
-            ),
-            child,
-        )
+        db = postgres_database(name, args, "catalog", DB_NAME, "catalog-jdbc", c.postgres_memory_mb, self)
+        self.database = db.container
 
         image = service_image(name, "iceberg-rest", s, args.base_image_ref, child)
         self.server = Container(
@@ -124,8 +105,8 @@ class IcebergCatalog(pulumi.ComponentResource):
                 hostname=CATALOG_HOST,
                 # Every CATALOG_* variable is a catalog property (images/iceberg-rest/README.md).
                 envs={
-                    "CATALOG_URI": f"jdbc:postgresql://{DB_HOST}:5432/{DB_NAME}",
-                    "CATALOG_JDBC_USER": DB_NAME,
+                    "CATALOG_URI": f"jdbc:postgresql://{db.host}:5432/{db.name}",
+                    "CATALOG_JDBC_USER": db.name,
                     # A table's namespace must exist (else the JDBC catalog makes tables in no namespace).
                     "CATALOG_JDBC_STRICT__MODE": "true",
                     "CATALOG_WAREHOUSE": pulumi.Output.concat("s3://", args.s3.bucket, "/"),
@@ -138,7 +119,7 @@ class IcebergCatalog(pulumi.ComponentResource):
                     "JAVA_TOOL_OPTIONS": f"-Xms64m -Xmx{c.memory_mb * 3 // 5}m -XX:+ExitOnOutOfMemoryError",
                 },
                 secret_envs={
-                    "CATALOG_JDBC_PASSWORD": db_password,
+                    "CATALOG_JDBC_PASSWORD": db.password,
                     "CATALOG_S3_SECRET__ACCESS__KEY": args.s3.credentials.secret_access_key,
                 },
                 ports=[ContainerPort(internal=REST_PORT, external=c.port, ip=s.bind_address)],

@@ -11,28 +11,26 @@ the `dagster` config section, the event types whose generator runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
 from components.config import StackSettings, duration_seconds
-from components.service import ServiceArgs, data_volume, service_image
+from components.service import ServiceArgs, postgres_database
 from orchestration.settings import LakehouseSettings
 from providers.docker import (
     Container,
     ContainerArgs,
     ContainerPort,
-    ContainerVolume,
     DockerBuild,
     Healthcheck,
     Image,
     ImageArgs,
     NetworkAttachment,
 )
-from providers.random import RandomPassword
 
 CODE_SERVER_HOST = "dagster-code"  # as images/dagster/workspace.yaml names it
 CODE_SERVER_PORT = 4000
-DB_HOST = "dagster-db"
 DB_NAME = "dagster"  # database and role of the instance's storage
 WEBSERVER_PORT = 3000
 # Measured idle on 2 cores: webserver about 250 MiB, daemon about 200 MiB (the code server, which runs the
@@ -95,97 +93,64 @@ class Dagster(pulumi.ComponentResource):
         s = args.settings
         d = s.dagster
         child = pulumi.ResourceOptions(parent=self)
-        network = [NetworkAttachment(name=args.network_name)]
-
-        db_password = RandomPassword(f"{name}-db-password", length=32, opts=child).result
-        db_image = service_image(f"{name}-db", "postgres", s, args.base_image_ref, child)
-        db_data = data_volume(name, "dagster", s, child)
-        database = Container(
-            f"{name}-db",
-            ContainerArgs(
-                name=s.docker_name("dagster-db"),
-                image=db_image.image_ref,
-                labels=s.labels("dagster"),
-                hostname=DB_HOST,
-                envs={"POSTGRES_USER": DB_NAME, "POSTGRES_DB": DB_NAME},
-                secret_envs={"POSTGRES_PASSWORD": db_password},
-                volumes=[ContainerVolume(container_path="/var/lib/postgresql/data", volume_name=db_data.name)],
-                networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[DB_HOST])],
-                memory=DB_MEMORY_MB,
-                healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"]),
-            ),
-            child,
-        )
-
+        db = postgres_database(name, args, "dagster", DB_NAME, "dagster", DB_MEMORY_MB, self)
         image = dagster_image(name, s, args.base_image_ref, child).image_ref
-        instance_env = {"DAGSTER_PG_HOST": DB_HOST, "DAGSTER_PG_DB": DB_NAME, "DAGSTER_PG_USER": DB_NAME}
-        instance_secret = {"DAGSTER_PG_PASSWORD": db_password}
+        # What every process needs: the instance's storage (images/dagster/dagster.yaml).
+        instance_env = {"DAGSTER_PG_HOST": db.host, "DAGSTER_PG_DB": db.name, "DAGSTER_PG_USER": db.name}
+
+        def process(role: str, command: list[str], opts: pulumi.ResourceOptions, **more: Any) -> Container:
+            envs = {**instance_env, **more.pop("envs", {})}
+            return Container(
+                f"{name}-{role}",
+                ContainerArgs(
+                    name=s.docker_name(f"dagster-{role}"),
+                    image=image,
+                    labels=s.labels("dagster"),
+                    command=command,
+                    envs=envs,
+                    secret_envs={"DAGSTER_PG_PASSWORD": db.password},
+                    **more,
+                ),
+                opts,
+            )
+
         code = lakehouse_settings(s, args.trino_host, args.trino_port, args.trino_catalog)
-        self.code_server = Container(
-            f"{name}-code",
-            ContainerArgs(
-                name=s.docker_name("dagster-code"),
-                image=image,
-                labels=s.labels("dagster"),
-                hostname=CODE_SERVER_HOST,
-                command=[
-                    "dagster",
-                    "code-server",
-                    "start",
-                    "-h",
-                    "0.0.0.0",
-                    "-p",
-                    str(CODE_SERVER_PORT),
-                    "-m",
-                    "orchestration.definitions",
-                ],
-                envs={
-                    **instance_env,
-                    **code.env(),
-                    # dbt's profile (dbt/profiles.yml) and sources (the stack's namespace).
-                    "DBT_TRINO_HOST": args.trino_host,
-                    "DBT_TRINO_PORT": str(args.trino_port),
-                    "DBT_SOURCE_NAMESPACE": s.catalog.namespace,
-                },
-                secret_envs=instance_secret,
-                networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[CODE_SERVER_HOST])],
-                memory=d.memory_mb,
-                # A TCP connect: `dagster api grpc-health-check` would import Dagster every 30 s.
-                healthcheck=Healthcheck(tests=["CMD", "python3", "-c", _TCP_PROBE.format(port=CODE_SERVER_PORT)]),
-            ),
-            pulumi.ResourceOptions(parent=self, depends_on=[database, *args.depends_on]),
+        serve = f"dagster code-server start -h 0.0.0.0 -p {CODE_SERVER_PORT} -m orchestration.definitions"
+        self.code_server = process(
+            "code",
+            serve.split(),
+            pulumi.ResourceOptions(parent=self, depends_on=[db.container, *args.depends_on]),
+            hostname=CODE_SERVER_HOST,
+            envs={
+                **code.env(),
+                # dbt's profile (dbt/profiles.yml) and sources (the stack's namespace).
+                "DBT_TRINO_HOST": args.trino_host,
+                "DBT_TRINO_PORT": str(args.trino_port),
+                "DBT_SOURCE_NAMESPACE": s.catalog.namespace,
+            },
+            networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[CODE_SERVER_HOST])],
+            memory=d.memory_mb,
+            # A TCP connect: `dagster api grpc-health-check` would import Dagster every 30 s.
+            healthcheck=Healthcheck(tests=["CMD", "python3", "-c", _TCP_PROBE.format(port=CODE_SERVER_PORT)]),
         )
-        after_code = pulumi.ResourceOptions(parent=self, depends_on=[database, self.code_server])
+        after_code = pulumi.ResourceOptions(parent=self, depends_on=[db.container, self.code_server])
         workspace = ["-w", "/opt/dagster/home/workspace.yaml"]
-        self.daemon = Container(
-            f"{name}-daemon",
-            ContainerArgs(
-                name=s.docker_name("dagster-daemon"),
-                image=image,
-                labels=s.labels("dagster"),
-                command=["dagster-daemon", "run", *workspace],
-                envs=instance_env,
-                secret_envs=instance_secret,
-                networks_advanced=network,
-                memory=DAEMON_MEMORY_MB,
-            ),
+        network = [NetworkAttachment(name=args.network_name)]
+        self.daemon = process(
+            "daemon",
+            ["dagster-daemon", "run", *workspace],
             after_code,
+            networks_advanced=network,
+            memory=DAEMON_MEMORY_MB,
         )
-        self.webserver = Container(
-            f"{name}-webserver",
-            ContainerArgs(
-                name=s.docker_name("dagster-webserver"),
-                image=image,
-                labels=s.labels("dagster"),
-                command=["dagster-webserver", "-h", "0.0.0.0", "-p", str(WEBSERVER_PORT), *workspace],
-                envs=instance_env,
-                secret_envs=instance_secret,
-                ports=[ContainerPort(internal=WEBSERVER_PORT, external=d.port, ip=s.bind_address)],
-                networks_advanced=network,
-                memory=WEBSERVER_MEMORY_MB,
-                healthcheck=Healthcheck(tests=["CMD", "python3", "-c", _HTTP_PROBE.format(port=WEBSERVER_PORT)]),
-            ),
+        self.webserver = process(
+            "webserver",
+            ["dagster-webserver", "-h", "0.0.0.0", "-p", str(WEBSERVER_PORT), *workspace],
             after_code,
+            ports=[ContainerPort(internal=WEBSERVER_PORT, external=d.port, ip=s.bind_address)],
+            networks_advanced=network,
+            memory=WEBSERVER_MEMORY_MB,
+            healthcheck=Healthcheck(tests=["CMD", "python3", "-c", _HTTP_PROBE.format(port=WEBSERVER_PORT)]),
         )
         self.url = f"http://{s.bind_address}:{d.port}"
         self.code_server_container = self.code_server.container_id.apply(lambda _: s.docker_name("dagster-code"))

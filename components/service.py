@@ -10,10 +10,22 @@ import pulumi
 
 from components.build_env import host_go_env
 from components.config import StackSettings
-from providers.docker import DockerBuild, Image, ImageArgs, Volume, VolumeArgs
+from providers.docker import (
+    Container,
+    ContainerArgs,
+    ContainerVolume,
+    DockerBuild,
+    Healthcheck,
+    Image,
+    ImageArgs,
+    NetworkAttachment,
+    Volume,
+    VolumeArgs,
+)
 from providers.docker._client import digest_context, project_root
 from providers.docker.image import ImageProvider
 from providers.iceberg.catalog import s3_io_properties
+from providers.random import RandomPassword
 
 
 @dataclass
@@ -102,3 +114,44 @@ def data_volume(name: str, service: str, settings: StackSettings, opts: pulumi.R
     return Volume(
         f"{name}-data", VolumeArgs(name=settings.docker_name(f"{service}-data"), labels=settings.labels(service)), opts
     )
+
+
+@dataclass
+class Database:
+    """A service's own PostgreSQL (images/postgres): one database and one role, both named `name`."""
+
+    container: Container
+    host: str  # as containers reach it, port 5432
+    name: str  # the database and its role
+    password: pulumi.Output[str]  # the role's, generated
+
+
+def postgres_database(
+    name: str, args: ServiceArgs, component: str, db_name: str, volume: str, memory_mb: int, parent: pulumi.Resource
+) -> Database:
+    """`<name>-db`: PostgreSQL for one component, on the stack network as `<component>-db`, its data in the
+    volume `<namePrefix>-<volume>-data`. Resources: `<name>-db-password`, `<name>-db-image`, `<name>-data`,
+    `<name>-db`, parented to `parent`."""
+    s = args.settings
+    child = pulumi.ResourceOptions(parent=parent)
+    host = f"{component}-db"
+    password = RandomPassword(f"{name}-db-password", length=32, opts=child).result
+    image = service_image(f"{name}-db", "postgres", s, args.base_image_ref, child)
+    data = data_volume(name, volume, s, child)
+    container = Container(
+        f"{name}-db",
+        ContainerArgs(
+            name=s.docker_name(host),
+            image=image.image_ref,
+            labels=s.labels(component),
+            hostname=host,
+            envs={"POSTGRES_USER": db_name, "POSTGRES_DB": db_name},
+            secret_envs={"POSTGRES_PASSWORD": password},
+            volumes=[ContainerVolume(container_path="/var/lib/postgresql/data", volume_name=data.name)],
+            networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[host])],
+            memory=memory_mb,
+            healthcheck=Healthcheck(tests=["CMD", "/usr/local/bin/healthcheck"]),
+        ),
+        child,
+    )
+    return Database(container, host, db_name, password)

@@ -16,18 +16,9 @@ from typing import Any
 import pulumi
 
 from components.config import StackSettings, duration_seconds
-from components.service import ServiceArgs, postgres_database
+from components.service import ServiceArgs, postgres_database, service_image
 from orchestration.settings import LakehouseSettings
-from providers.docker import (
-    Container,
-    ContainerArgs,
-    ContainerPort,
-    DockerBuild,
-    Healthcheck,
-    Image,
-    ImageArgs,
-    NetworkAttachment,
-)
+from providers.docker import Container, ContainerArgs, ContainerPort, Healthcheck, NetworkAttachment
 
 CODE_SERVER_HOST = "dagster-code"  # as images/dagster/workspace.yaml names it
 CODE_SERVER_PORT = 4000
@@ -68,22 +59,6 @@ def lakehouse_settings(settings: StackSettings, trino_host: str, trino_port: int
     )
 
 
-def dagster_image(
-    name: str, settings: StackSettings, base_image_ref: pulumi.Input[str], opts: pulumi.ResourceOptions
-) -> Image:
-    """images/dagster, built from the repository's root: it bakes in `orchestration/`, `dbt/` and
-    `payments/` (the root's .dockerignore lets in nothing else)."""
-    return Image(
-        f"{name}-image",
-        ImageArgs(
-            image_name="lakehouse-dagster",
-            build=DockerBuild(context=".", dockerfile="images/dagster/Dockerfile", args={"BASE_IMAGE": base_image_ref}),
-            labels=settings.image_labels(),
-        ),
-        opts,
-    )
-
-
 class Dagster(pulumi.ComponentResource):
     url: str  # the UI as this machine reaches it
     code_server_container: pulumi.Output[str]  # where `make dq` runs the job
@@ -94,7 +69,7 @@ class Dagster(pulumi.ComponentResource):
         d = s.dagster
         child = pulumi.ResourceOptions(parent=self)
         db = postgres_database(name, args, "dagster", DB_NAME, "dagster", DB_MEMORY_MB, self)
-        image = dagster_image(name, s, args.base_image_ref, child).image_ref
+        image = service_image(name, "dagster", s, args.base_image_ref, child).image_ref
         # What every process needs: the instance's storage (images/dagster/dagster.yaml).
         instance_env = {"DAGSTER_PG_HOST": db.host, "DAGSTER_PG_DB": db.name, "DAGSTER_PG_USER": db.name}
 

@@ -64,27 +64,29 @@ class S3Access:
 
 # Images built from Go sources take this machine's Go client settings (see build_env.py).
 _GO_BUILDS = frozenset({"minio", "jr"})
+# Images that bake in this repository's code build from its root; the root's .dockerignore lets in only
+# what they copy. Every other image's context is its own directory.
+_FROM_ROOT = frozenset({"dagster"})
 
 
-def image_build_args(service: str) -> dict[str, str]:
-    """The build args of images/<service> besides BASE_IMAGE, as every stack (and the tests) build it."""
-    return host_go_env() if service in _GO_BUILDS else {}
+def image_build(service: str, base_image_ref: pulumi.Input[str]) -> DockerBuild:
+    """How images/<service> is built, by every stack and by the tests: context, Dockerfile, build args."""
+    args = {"BASE_IMAGE": base_image_ref, **(host_go_env() if service in _GO_BUILDS else {})}
+    if service in _FROM_ROOT:
+        return DockerBuild(context=".", dockerfile=f"images/{service}/Dockerfile", args=args)
+    return DockerBuild(context=f"images/{service}", args=args)
 
 
 def build_service_image(service: str, base_image: str, labels: dict[str, str]) -> str:
-    """Build (or reuse) images/<service> outside `pulumi up` exactly as a stack builds it: same build args,
-    so the same tag. Returns the image reference; raises `ImageBuildError` when the build fails."""
-    context = f"images/{service}"
+    """Build (or reuse) images/<service> outside `pulumi up` exactly as a stack builds it: same context and
+    build args, so the same tag. Returns the image reference; raises `ImageBuildError` when the build fails."""
+    build = image_build(service, base_image)
     image = ImageProvider().create(
         {
             "image_name": f"lakehouse-{service}",
-            "build": {
-                "context": context,
-                "dockerfile": "Dockerfile",
-                "args": {"BASE_IMAGE": base_image, **image_build_args(service)},
-            },
+            "build": {"context": build.context, "dockerfile": build.dockerfile, "args": build.args},
             "labels": labels,
-            "context_digest": digest_context(os.path.join(project_root(), context)),
+            "context_digest": digest_context(os.path.join(project_root(), build.context), build.dockerfile),
         }
     )
     return image.outs["image_ref"]
@@ -101,9 +103,7 @@ def service_image(
         f"{name}-image",
         ImageArgs(
             image_name=f"lakehouse-{service}",
-            build=DockerBuild(
-                context=f"images/{service}", args={"BASE_IMAGE": base_image_ref, **image_build_args(service)}
-            ),
+            build=image_build(service, base_image_ref),
             labels=settings.image_labels(),
         ),
         opts,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 
+from components.service import image_build
 from providers.docker import base_image as base_image_mod
-from providers.docker._client import digest_context, project_root
+from providers.docker._client import context_files, digest_context, project_root
 from providers.docker.image import ImageProvider, image_tag
 from providers.errors import ImageBuildError
 
@@ -21,7 +23,7 @@ def _image_props(context: str, **build: object) -> dict:
         "image_name": "lakehouse-provider-test",
         "build": {"context": context, "dockerfile": "Dockerfile", **build},
         "labels": {"com.pulumi.project": PROJECT},
-        "context_digest": digest_context(context),
+        "context_digest": digest_context(context, str(build.get("dockerfile", "Dockerfile"))),
     }
 
 
@@ -55,20 +57,31 @@ def test_image_tag_follows_the_content_and_build_args(tmp_path, base_image):
 
 @pytest.mark.parametrize("service", sorted(os.listdir(os.path.join(project_root(), "images"))))
 def test_a_readme_edit_leaves_the_image_alone_and_a_dockerfile_edit_rebuilds_it(tmp_path, service):
-    """Image identity is what Docker builds: the files .dockerignore keeps out do not count."""
-    ctx = tmp_path / service
-    shutil.copytree(os.path.join(project_root(), "images", service), ctx)
-    props = _image_props(str(ctx), args={"BASE_IMAGE": "lakehouse-base:x"})
-    before = image_tag(props)
-    readmes = sorted(ctx.rglob("README*"))
+    """Image identity is what Docker builds: the files .dockerignore keeps out do not count. Each image is
+    checked in a copy of its real context (its directory, or the repository's root for the images that
+    bake in code), as a stack builds it."""
+    build = image_build(service, "lakehouse-base:x")
+    source, ctx = Path(project_root()) / build.context, tmp_path / "ctx"
+    own = (Path(project_root()) / "images" / service).relative_to(source)  # the image's directory in it
+    kept = {*context_files(str(source), build.dockerfile), ".dockerignore"}
+    for rel in [*kept, *(str(p.relative_to(source)) for p in (source / own).rglob("README*"))]:
+        if (source / rel).exists():
+            (ctx / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / rel, ctx / rel)
+
+    def tag() -> str:
+        return image_tag(_image_props(str(ctx), dockerfile=build.dockerfile, args={"BASE_IMAGE": "lakehouse-base:x"}))
+
+    before = tag()
+    readmes = sorted((ctx / own).rglob("README*"))
     assert readmes, f"images/{service} has no README"
     for readme in readmes:
         readme.write_text(readme.read_text() + "\nOne more line of documentation.\n")
-    assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": "lakehouse-base:x"})) == before
+    assert tag() == before
 
-    dockerfile = ctx / "Dockerfile"
+    dockerfile = ctx / build.dockerfile
     dockerfile.write_text(dockerfile.read_text() + "# a change Docker sees\n")
-    assert image_tag(_image_props(str(ctx), args={"BASE_IMAGE": "lakehouse-base:x"})) != before
+    assert tag() != before
 
 
 def test_image_builds_once_then_reuses_and_rebuilds_on_change(dc, tmp_path, base_image):

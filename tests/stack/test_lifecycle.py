@@ -108,6 +108,10 @@ def _owned(s) -> dict[str, list[str]]:
         "containers": [
             f"{s.prefix}-catalog",
             f"{s.prefix}-catalog-db",
+            f"{s.prefix}-dagster-code",
+            f"{s.prefix}-dagster-daemon",
+            f"{s.prefix}-dagster-db",
+            f"{s.prefix}-dagster-webserver",
             f"{s.prefix}-flink-jobmanager",
             f"{s.prefix}-flink-sql-gateway",
             f"{s.prefix}-flink-taskmanager1",
@@ -121,6 +125,7 @@ def _owned(s) -> dict[str, list[str]]:
         "networks": [f"{s.prefix}-net"],
         "volumes": [
             f"{s.prefix}-catalog-jdbc-data",
+            f"{s.prefix}-dagster-data",
             f"{s.prefix}-kafka-data",
             f"{s.prefix}-minio-data",
             f"{s.prefix}-zookeeper-data",

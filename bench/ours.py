@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from bench.stack import BenchStack
 from components.validation import CATALOG_NAME
-from flink_jobs.render import JOB_SETTINGS, ValidationSettings, job_connections, job_inserts, job_setup
+from flink_jobs.render import JOB_SETTINGS, job_connections, job_inserts, job_setup
 from payments.events import EVENT_TYPES
 from payments.tables import NAMESPACE
+from payments.validation import ValidationSettings
 from providers.flink import job as flink_job
 from providers.iceberg.catalog import s3_io_properties
 

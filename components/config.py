@@ -37,10 +37,10 @@ from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from flink_jobs.render import ValidationSettings
 from payments.events import EVENT_TYPES, TOPICS
 from payments.problems import DEFAULT_RATES
 from payments.tables import NAMESPACE as DEFAULT_ICEBERG_NAMESPACE
+from payments.validation import ValidationSettings
 from providers.kafka import KafkaClientSecurity
 
 NAMESPACE = "streaming-lakehouse"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from payments.events import BOOLEAN, EVENT_TYPES, INT, JSON, MONEY, TIMESTAMP, EventType, Field
 from payments.tables import NAMESPACE
+from payments.validation import ValidationSettings
 
 SQL_DIR = Path(__file__).parent
 # Blank, to a person: ASCII whitespace, every Unicode separator (no-break and ideographic spaces among
@@ -29,12 +28,6 @@ JOB_SETTINGS = {
     # handed, which is the condition Flink documents for this.
     "pipeline.object-reuse": "true",
 }
-
-
-@dataclass(frozen=True)
-class ValidationSettings:
-    currencies: tuple[str, ...] = ("USD", "CAD", "GBP", "EUR", "JPY")
-    max_amount: Decimal = Decimal("1000000")
 
 
 def sql_file(name: str) -> str:
@@ -244,7 +237,6 @@ def statements(sql: str) -> list[str]:
 
 __all__ = [
     "JOB_SETTINGS",
-    "ValidationSettings",
     "job_connections",
     "job_inserts",
     "job_setup",

@@ -14,7 +14,6 @@ import pytest
 
 from flink_jobs.render import (
     JOB_SETTINGS,
-    ValidationSettings,
     bronze_columns,
     route_sql,
     statements,
@@ -22,6 +21,7 @@ from flink_jobs.render import (
 )
 from payments.events import EVENT_TYPES, EventType
 from payments.tables import bronze, quarantine
+from payments.validation import ValidationSettings
 from providers.flink.gateway import session
 from tests.flink_jobs.test_validation_golden import _values_source
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from flink_jobs.render import JOB_SETTINGS, ValidationSettings, bronze_columns, quote, statements, validation_sql
+from flink_jobs.render import JOB_SETTINGS, bronze_columns, quote, statements, validation_sql
 from payments.cases import cases, event_names
 from payments.events import EventType, event_type
+from payments.validation import ValidationSettings
 from providers.flink.gateway import session
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from flink_jobs.render import ValidationSettings, job_connections, job_inserts, job_setup, statements
+from flink_jobs.render import job_connections, job_inserts, job_setup, statements
 from payments.events import EVENT_TYPES
 from payments.tables import NAMESPACE
+from payments.validation import ValidationSettings
 
 FIRST = EVENT_TYPES[0]
 

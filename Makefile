@@ -130,3 +130,29 @@ clean-images: bootstrap ## remove the project's cached images (they rebuild on t
 
 env: ## print exports that put this project's pulumi on PATH: eval "$$(make -s env)"
 	@echo 'export PATH="$(PATH)" PULUMI_PYTHON_CMD="$(PULUMI_PYTHON_CMD)" PULUMI_BACKEND_URL="$(PULUMI_BACKEND_URL)" PULUMI_HOME="$(PULUMI_HOME)" PULUMI_CONFIG_PASSPHRASE="$(PULUMI_CONFIG_PASSPHRASE)" PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true'
+
+# The docker-compose-style verbs: `make up` already declares what they do by hand elsewhere, so each says
+# what Pulumi did, then checks it or changes only what is missing (lakehouse/verbs.py).
+.PHONY: docker-up docker-down docker-restart docker-polaris-init jr-create-topics flink-submit-jobs docker-jr
+VERBS = $(VENV)/bin/python -m lakehouse.verbs --stack $(STACK)
+
+docker-up: up ## make up: Pulumi creates what is missing and starts what docker-down stopped
+	@echo "docker-up is make up: every resource is as the stack config declares, stopped containers started"
+
+docker-down: stack ## stop the stack's containers, keeping them, their volumes and the state (make down destroys)
+	$(VERBS) stop
+
+docker-restart: stack ## restart the stack's containers (SERVICE=kafka, ... only those) until healthy; check the job
+	$(VERBS) restart $(if $(SERVICE),--service $(SERVICE))
+
+docker-polaris-init: stack ## the catalog, warehouse and namespace make up declared: print them, check they answer
+	$(VERBS) catalog
+
+jr-create-topics: stack ## the topics make up declared, with partitions and configs; fails if one is missing
+	$(VERBS) topics
+
+flink-submit-jobs: stack ## make sure the validation job runs: resubmit it through Pulumi if it does not
+	$(VERBS) job
+
+docker-jr: stack ## start the generators (stopped, or all off in the config), then their state, rates, latest events
+	$(VERBS) generators

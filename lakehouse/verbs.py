@@ -190,6 +190,11 @@ def ensure_job(stack: auto.Stack, on_output: Callable[[str], Any] = print) -> bo
     if state == "RUNNING":
         print(f"{name}: RUNNING, nothing to submit ({outputs.get('validation_job_url', rest_url)})")
         return True
+    if state in STARTING:
+        # Pulumi counts a job Flink is restarting as alive: resubmitting it would change nothing.
+        print(f"{name}: still {state} after {JOB_SETTLES_WITHIN_S} s; Flink keeps restarting it. Its exceptions:")
+        print(f"  {outputs.get('validation_job_url', rest_url).replace('/overview', '/exceptions')}")
+        return False
     (job,) = _resources(stack, ":FlinkSqlJob")
     print(f"{name}: {state}. Resubmitting it from its newest checkpoint or savepoint: pulumi up --target {job['urn']}")
     stack.up(target=[job["urn"]], on_output=on_output)

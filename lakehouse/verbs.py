@@ -34,7 +34,7 @@ from typing import Any
 import docker.models.containers
 import requests
 from confluent_kafka import KafkaException
-from confluent_kafka.admin import AdminClient, ConfigResource, ResourceType
+from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, ResourceType
 from pulumi import automation as auto
 from pyiceberg.catalog.rest import RestCatalog
 from pyiceberg.exceptions import NoSuchNamespaceError, RESTError, ServerError
@@ -51,11 +51,12 @@ ROOT = Path(__file__).resolve().parents[1]
 COMPONENT = "io.streaming-lakehouse.component"
 # Flink's states on the way to RUNNING (or back to it after a TaskManager or JobManager restart).
 STARTING = frozenset({"INITIALIZING", "CREATED", "RESTARTING"})
-# A JobManager that restarted takes its job back from ZooKeeper, and a job restarts after a lost
-# TaskManager, within this; a job still starting after it is resubmitted.
+# A JobManager that restarted takes its job back from ZooKeeper, and Flink restarts a job after a lost
+# TaskManager, within this; the verbs wait that long before judging the job's state.
 JOB_SETTLES_WITHIN_S = 180
 STOP_TIMEOUT_S = 30  # as the container provider's delete: Kafka and Flink shut down cleanly well within it
 KAFKA_TIMEOUT_S = 10
+TOPIC_SETTING = ConfigSource.DYNAMIC_TOPIC_CONFIG.value
 JOBMANAGER_SUFFIX = "-flink-jobmanager"  # components/flink.py's name for the JobManager container
 
 Container = docker.models.containers.Container
@@ -121,7 +122,7 @@ def check_catalog(outputs: dict[str, Any]) -> bool:
 
 def check_topics(outputs: dict[str, Any]) -> bool:
     """`make jr-create-topics`: print every topic `make up` declared with its partitions, replicas and the
-    configs set on it (not the broker's defaults); True when every one exists."""
+    configs set on the topic itself (not the broker's); True when every one exists."""
     declared: list[str] = outputs["kafka_topics"]
     admin = AdminClient(
         {
@@ -145,8 +146,10 @@ def check_topics(outputs: dict[str, Any]) -> bool:
             continue
         partitions = metadata.topics[topic].partitions
         replicas = min(len(p.replicas) for p in partitions.values())
-        set_here = ", ".join(f"{k}={v.value}" for k, v in sorted(configs[topic].items()) if not v.is_default)
-        print(f"  {topic:32} partitions {len(partitions)}, replicas {replicas}, {set_here or 'broker defaults'}")
+        # `source` comes as the enum's number: the topic's own settings, not the broker's (min.insync.replicas).
+        own = sorted((k, v.value) for k, v in configs[topic].items() if v.source == TOPIC_SETTING)
+        set_here = ", ".join(f"{k}={value}" for k, value in own) or "the broker's settings"
+        print(f"  {topic:32} partitions {len(partitions)}, replicas {replicas}, {set_here}")
     return len(present) == len(declared)
 
 
@@ -279,7 +282,8 @@ def restart_containers(stack: auto.Stack, service: str | None = None) -> bool:
         except ContainerStartError as exc:
             print(f"FAILED: {exc}")
             return False
-        print(f"  started {container.name}: healthy after {time.monotonic() - started:.0f} s")
+        ready = "healthy" if container.attrs["Config"].get("Healthcheck") else "running (it has no health check)"
+        print(f"  started {container.name}: {ready} after {time.monotonic() - started:.0f} s")
     return True
 
 
@@ -315,6 +319,8 @@ def main() -> None:
     parser.add_argument("--service", help="restart: only the containers named *-SERVICE (kafka, trino, ...)")
     args = parser.parse_args()
     stack = select(args.stack)
+    if not stack.outputs():
+        sys.exit(f"stack {args.stack} has no outputs: `make up` first (or wait until the running one ends)")
     verbs: dict[str, Callable[[], bool]] = {
         "catalog": lambda: check_catalog(outputs_of(stack)),
         "topics": lambda: check_topics(outputs_of(stack)),

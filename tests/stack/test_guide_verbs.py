@@ -15,6 +15,7 @@ import requests
 from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
 from components.config import DEFAULT_TOPIC_CONFIG
+from components.generators import SHARED
 from lakehouse import verbs
 from payments.events import EVENT_TYPES
 from providers.docker._client import LABEL_STACK, client
@@ -135,7 +136,8 @@ def test_docker_jr_shows_each_generator_running_with_its_rate_and_latest_event(s
 
 
 def test_docker_jr_starts_a_stopped_generator(stack, capsys):
-    container = _container(stack, "jr-subscriptions")
+    alone = next(e.name for e in EVENT_TYPES if e.name not in SHARED)  # a generator with a container of its own
+    container = _container(stack, f"jr-{alone}")
     container.stop(timeout=10)
     assert verbs.ensure_generators(stack.stack, stack.on_output, latest_events=0)
     assert f"starting {container.name} (exited)" in capsys.readouterr().out

@@ -221,13 +221,15 @@ def ensure_generators(stack: auto.Stack, on_output: Callable[[str], Any] = print
     print("The generators are containers `make up` creates from config `generators.<event type>.enabled`.")
     only = {"label": [f"{LABEL_STACK}={stack.name}", f"{COMPONENT}=generators"]}
     dc = client()
-    if not outputs_of(stack).get("generators"):
+    outputs = outputs_of(stack)
+    if not outputs.get("generators"):
         print("The stack config switches every one off; switching them on:")
         for event in EVENT_TYPES:
             stack.set_config(f"generators.{event.name}.enabled", auto.ConfigValue("true"), path=True)
             print(f"  pulumi config set --path generators.{event.name}.enabled true")
         print("and `pulumi up`: it creates the generators' image and containers (and applies any other change).")
         stack.up(on_output=on_output)
+        outputs = outputs_of(stack)
     containers = dc.containers.list(all=True, filters=only)
     for container in containers:
         if container.status != "running":
@@ -250,7 +252,6 @@ def ensure_generators(stack: auto.Stack, on_output: Callable[[str], Any] = print
                 f"  {event.name} is switched off: `pulumi config set --path generators.{event.name}.enabled true`"
                 " then `make up`"
             )
-    outputs = outputs_of(stack)
     print("configured rates, exact duplicates included (`make generators-rates` measures them)")
     for topic, rate in configured_rates(containers).items():
         print(f"  {topic:32} {rate:.2f} events/s")

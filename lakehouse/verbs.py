@@ -300,7 +300,8 @@ def stop(stack: auto.Stack) -> bool:
     chosen = [c for c, _ in containers_in_order(stack)]
     print(
         f"stopping the {len(chosen)} containers of stack {stack.name}, dependents first. Containers, volumes, "
-        "networks and Pulumi's state stay: `make docker-up` starts them again; `make down` destroys the stack."
+        "networks and Pulumi's state stay: `make docker-up` starts them again (on the same host ports, freed "
+        "meanwhile); `make down` destroys the stack."
     )
     for container in reversed(chosen):
         if container.status == "running":

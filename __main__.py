@@ -2,7 +2,7 @@
 
 import pulumi
 
-from components import config
+import config
 from components import trino as trino_service
 from components.catalog import IcebergCatalog, IcebergCatalogArgs
 from components.dagster import Dagster, DagsterArgs

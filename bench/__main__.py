@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench import freshness, memory, report, throughput
 from bench.stack import BENCH_LABEL, BenchStack
-from components.config import duration_seconds
+from config import duration_seconds
 from providers.flink.rest import FlinkRest
 
 ROOT = Path(__file__).parent.parent

@@ -15,8 +15,8 @@ from typing import Any
 
 import pulumi
 
-from components.config import StackSettings, duration_seconds
 from components.service import ServiceArgs, postgres_database, service_image
+from config import StackSettings, duration_seconds
 from orchestration.settings import LakehouseSettings
 from providers.docker import Container, ContainerArgs, ContainerPort, Healthcheck, NetworkAttachment
 

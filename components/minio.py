@@ -12,8 +12,8 @@ from __future__ import annotations
 import pulumi
 
 from components import external
-from components.config import MinioSettings
 from components.service import S3Access, S3Credentials, ServiceArgs, data_volume, service_image
+from config import MinioSettings
 from providers.docker import (
     Container,
     ContainerArgs,

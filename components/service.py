@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.build_env import host_go_env
-from components.config import StackSettings
+from config import StackSettings
 from providers.docker import (
     Container,
     ContainerArgs,

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.config import StackSettings
 from components.service import S3Access, ServiceArgs, service_image
+from config import StackSettings
 from providers.docker import Container, ContainerArgs, ContainerPort, Healthcheck, NetworkAttachment
 
 INTERNAL_HOST = "trino"

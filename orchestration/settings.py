@@ -1,5 +1,5 @@
 """What the code location reads from its container's environment, set by `components/dagster.py` from
-the stack's config (`dagster` section; defaults and bounds in `components/config.py`)."""
+the stack's config (`dagster` section; defaults and bounds in `config/dagster.py`)."""
 
 from __future__ import annotations
 

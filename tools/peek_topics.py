@@ -11,7 +11,7 @@ import time
 
 from confluent_kafka import Consumer, TopicPartition
 
-from components.config import duration_seconds
+from config import duration_seconds
 from payments.events import TOPICS
 from providers.docker._client import LABEL_STACK, client
 from tools.outputs import stack_outputs

@@ -18,8 +18,8 @@ from decimal import Decimal
 
 import pytest
 
-from components.config import GeneratorSettings
 from components.generators import SHARED, generator_env
+from config import GeneratorSettings
 from payments.events import BOOLEAN, DISPUTES, EVENT_TYPES, INT, REFUNDS, TIMESTAMP, EventType
 from payments.parties import CUSTOMERS, MERCHANTS, UNKNOWN_CUSTOMERS
 from payments.problems import DEFAULT_RATES

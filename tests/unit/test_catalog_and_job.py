@@ -6,7 +6,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components.config import ConfigError
+from config import ConfigError
 from payments.events import EVENT_TYPES
 from providers.flink.job import FlinkSqlJobProvider
 from providers.iceberg.table import TableProvider

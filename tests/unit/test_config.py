@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.config import ConfigError, duration_seconds
+from config import ConfigError, duration_seconds
 from payments.events import EVENT_TYPES
 from tests.unit.seed import SEED_TOPICS
 

@@ -10,7 +10,7 @@ import pulumi
 import pytest
 
 from components import external
-from components.config import ConfigError
+from config import ConfigError
 from payments.events import EVENT_TYPES
 from tests.support import free_port
 from tests.unit.conftest import unsecret

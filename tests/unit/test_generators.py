@@ -6,8 +6,8 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components.config import ConfigError
 from components.generators import generator_env, processes
+from config import ConfigError
 from payments.events import EVENT_TYPES
 from tests.unit.seed import SEED_INTERVALS
 

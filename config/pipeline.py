@@ -1,0 +1,73 @@
+"""The `validation`, `generators` and `problemRates` sections: the rules' settings, the JR generators of
+each event type and the rates of the problems they inject. The defaults are the domain's (`payments/`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, ClassVar
+
+from pydantic import Field, create_model, model_validator
+
+from config.fields import DURATION, Currency, Form, Fraction, Section, Switch, int_field, rule, text_field
+from payments.events import EVENT_TYPES
+from payments.problems import DEFAULT_RATES
+from payments.validation import ValidationSettings
+
+# Bronze stores DECIMAL(10, 2): a larger bound would let through amounts it cannot hold.
+_AMOUNT_BOUND = Decimal("100000000")
+
+
+class ValidationConfig(Section):
+    currencies: Annotated[list[Currency], Field(min_length=1), Form("a list of 3-letter ISO currency codes")] = list(
+        ValidationSettings().currencies
+    )
+    max_amount: Annotated[
+        Decimal,
+        Field(gt=0, lt=_AMOUNT_BOUND, allow_inf_nan=False),
+        Form(f"a positive amount below {_AMOUNT_BOUND} (bronze holds DECIMAL(10, 2))"),
+    ] = ValidationSettings().max_amount
+
+
+class GeneratorConfig(Section):
+    enabled: Switch = True
+    interval: text_field("a duration such as 500ms, 2s or 1m", DURATION) | None = None  # None: the type's default
+    events_per_interval: int_field("an event count", 1, 100_000) = 1
+
+
+@dataclass(frozen=True)
+class GeneratorSettings:
+    event_type: str  # payment_charges
+    enabled: bool
+    interval: str  # JR frequency between events, e.g. 500ms
+    events_per_interval: int
+
+
+class _Generators(Section):
+    """`generators`: one entry per event type, named as the type is."""
+
+    unknown: ClassVar[str] = "no generator for {names}"
+
+    @model_validator(mode="after")
+    def _referenced_types_generated(self) -> _Generators:
+        # A type that refers to emitted events of another (refunds to charges) needs that one's generator.
+        for event in EVENT_TYPES:
+            for target in event.references:
+                if getattr(self, event.name).enabled and not getattr(self, target.name).enabled:
+                    raise rule(
+                        f"{event.name}.enabled",
+                        f": {event.name} references emitted {target.entity}s, so it needs"
+                        f" generators.{target.name}.enabled: true (or set this one to false too)",
+                    )
+        return self
+
+
+Generators = create_model(
+    "Generators",
+    __base__=_Generators,
+    **{e.name: (GeneratorConfig, Field(default_factory=GeneratorConfig, alias=e.name)) for e in EVENT_TYPES},
+)
+# `problemRates`: each template problem's rate by its camelCase name (nullVariation for NULL_VARIATION).
+ProblemRates = create_model(
+    "ProblemRates", __base__=Section, **{key.lower(): (Fraction, default) for key, default in DEFAULT_RATES.items()}
+)

@@ -15,7 +15,7 @@
 {{- $amount := printf "%d.%02d" (div $cents 100) (mod $cents 100) -}}
 {{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.50" }}{{ $referable = false }}{{ end -}}
 {{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000000.01|2500000.00" }}{{ $referable = false }}{{ end -}}
-{{- $currency := randoms "USD|USD|USD|EUR|EUR|GBP|CAD|JPY" -}}
+{{- $currency := randoms "@@CURRENCIES@@" -}}
 {{- $valid_currency := $currency -}}
 {{- if lt (integer 0 10000) @@MIXED_CASE_CURRENCY@@ }}{{ $currency = randoms (printf "%s|%s%s" (lower $currency) (substr 0 1 $currency) (lower (substr 1 3 $currency))) }}{{ end -}}
 {{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ $referable = false }}{{ end -}}

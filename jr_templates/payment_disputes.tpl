@@ -7,7 +7,7 @@
 {{- $id := uuid -}}
 {{- set_v "KEY" $id -}}
 {{- $pick := random_v_from_list "charges" -}}
-{{- if not $pick }}{{ $pick = "||||USD|100|" }}{{ end -}}
+{{- if not $pick }}{{ $pick = "||||@@DEFAULT_CURRENCY@@|100|" }}{{ end -}}
 {{- $charge := split $pick "|" -}}
 {{- $fmt := "2006-01-02 15:04:05.000" -}}
 {{- $now := now -}}

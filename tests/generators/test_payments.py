@@ -23,6 +23,7 @@ from config import GeneratorSettings
 from payments.events import BOOLEAN, DISPUTES, EVENT_TYPES, INT, REFUNDS, TIMESTAMP, EventType
 from payments.parties import CUSTOMERS, MERCHANTS, UNKNOWN_CUSTOMERS
 from payments.problems import DEFAULT_RATES
+from payments.validation import ACCEPTED_CURRENCIES
 from payments.vocabulary import (
     DISPUTE_REASON_WEIGHTS,
     NETWORK_REASON_CODES,
@@ -40,7 +41,7 @@ TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 TS = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 NULL_LIKE = re.compile(r"^\s*(null)?\s*$", re.IGNORECASE)  # flink_jobs/README.md: "Null-like"
-CURRENCIES = {"USD", "CAD", "GBP", "EUR", "JPY"}
+CURRENCIES = set(ACCEPTED_CURRENCIES)
 SCHEMA = {e.name: e for e in EVENT_TYPES}
 R = DEFAULT_RATES
 

@@ -15,9 +15,10 @@ import pytest
 from jr_templates.render import render
 from payments.parties import CUSTOMERS, MERCHANTS, UNKNOWN_CUSTOMERS
 from payments.problems import DEFAULT_RATES
+from payments.validation import ACCEPTED_CURRENCIES
 from payments.vocabulary import CHARGE_FAILURE_CODES, PROVIDERS, RISK_LEVELS, STATUSES
 
-CURRENCIES = {"USD", "CAD", "GBP", "EUR", "JPY"}
+CURRENCIES = set(ACCEPTED_CURRENCIES)
 NULL_LIKE = (None, "null", "NULL", "")
 TS = "%Y-%m-%d %H:%M:%S.%f"
 EVENTS = 6000

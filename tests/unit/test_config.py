@@ -6,6 +6,7 @@ import pytest
 
 from config import ConfigError, duration_seconds
 from payments.events import EVENT_TYPES
+from payments.validation import ACCEPTED_CURRENCIES
 from tests.unit.seed import SEED_TOPICS
 
 
@@ -89,7 +90,7 @@ def test_validation_rules_come_from_the_stack(stack_config):
     rules = stack_config({"validation": {"currencies": ["usd", "CHF"], "maxAmount": 5000}}).validation
     assert rules.currencies == ("USD", "CHF")
     assert str(rules.max_amount) == "5000"
-    assert stack_config({}).validation.currencies == ("USD", "CAD", "GBP", "EUR", "JPY")
+    assert stack_config({}).validation.currencies == ACCEPTED_CURRENCIES  # the domain's, when unset
 
 
 @pytest.mark.parametrize(

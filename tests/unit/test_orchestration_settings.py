@@ -33,6 +33,15 @@ def test_the_code_location_reads_back_what_the_stack_sets(stack_config):
     assert read.table("payment_charges", "files") == 'iceberg."payments_ci"."payment_charges$files"'
 
 
-def test_a_variable_that_does_not_parse_is_named():
-    with pytest.raises(pydantic.ValidationError, match="dq_score_floor"):
-        LakehouseSettings.from_env({"LAKEHOUSE_DQ_SCORE_FLOOR": "high"})
+def test_a_variable_that_does_not_parse_is_named(stack_config):
+    sent = lakehouse_settings(stack_config({}), "trino", 8080, "iceberg").env()
+    with pytest.raises(pydantic.ValidationError, match=r"1 validation error[\s\S]*dq_score_floor"):
+        LakehouseSettings.from_env({**sent, "LAKEHOUSE_DQ_SCORE_FLOOR": "high"})
+
+
+def test_the_code_location_has_no_defaults_of_its_own(stack_config):
+    """A variable the stack did not send is an error, not a second default that could drift from config/."""
+    sent = lakehouse_settings(stack_config({}), "trino", 8080, "iceberg").env()
+    del sent["LAKEHOUSE_QUARANTINE_MAX_PER_HOUR"]
+    with pytest.raises(pydantic.ValidationError, match="quarantine_max_per_hour"):
+        LakehouseSettings.from_env(sent)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 from payments.cases import cases, event_names, valid_event
+from providers.polling import poll_until
 from tools.lake import Key, Lake
 
 TOPICS = event_names()
@@ -113,11 +114,15 @@ def wait_caught_up(bootstrap: str, group_id: str, keys: Iterable[Key], timeout_s
     for topic, partition, offset in keys:
         targets[(topic, partition)] = max(targets.get((topic, partition), 0), offset + 1)
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group_id, "enable.auto.commit": False})
+    lag: dict[tuple[str, int], int] = {}
+
+    def caught_up() -> bool | None:
+        nonlocal lag
+        lag = _lag(consumer, targets)
+        return not lag or None
+
     try:
-        deadline = time.monotonic() + timeout_s
-        while lag := _lag(consumer, targets):
-            assert time.monotonic() < deadline, f"the job has not consumed these within {timeout_s:.0f}s: {lag}"
-            time.sleep(2)
+        assert poll_until(caught_up, timeout_s, 2), f"the job has not consumed these within {timeout_s:.0f}s: {lag}"
     finally:
         consumer.close()
 
@@ -127,12 +132,15 @@ def landed_once_caught_up(
 ) -> dict[Key, list[tuple[str, str | None]]]:
     """Every row of the tables by record, read once the job has consumed and committed up to `keys`."""
     wait_caught_up(bootstrap, group_id, keys)
-    deadline = time.monotonic() + LAND_AFTER_CATCH_UP_S
-    while True:
+    landed: dict[Key, list[tuple[str, str | None]]] = {}
+
+    def all_landed() -> bool | None:
+        nonlocal landed
         landed = lake.landed()
-        if not keys - set(landed) or time.monotonic() > deadline:
-            return landed
-        time.sleep(2)
+        return not keys - set(landed) or None
+
+    poll_until(all_landed, LAND_AFTER_CATCH_UP_S, 2)  # what did not land by then, the caller reports
+    return landed
 
 
 def assert_exactly_once(

@@ -74,36 +74,36 @@ lock: ## re-resolve requirements.in into the fully pinned requirements.txt
 	rm -rf .lock-venv
 
 generators-logs: stack ## the generators' status and the latest events on each payment topic
-	$(VENV)/bin/python tools/peek_topics.py --stack $(STACK)
+	$(VENV)/bin/python -m lakehouse.peek_topics --stack $(STACK)
 
 .PHONY: generators-rates generators-burst
 WINDOW ?= 300
 BURST ?= 100000
 
 generators-rates: stack ## events reaching each topic over WINDOW seconds (default 300) vs the configured rates
-	$(VENV)/bin/python tools/peek_topics.py --stack $(STACK) --window $(WINDOW)
+	$(VENV)/bin/python -m lakehouse.peek_topics --stack $(STACK) --window $(WINDOW)
 
 generators-burst: stack ## benchmark burst: BURST (default 100000) events per type, as fast as JR can
-	$(VENV)/bin/python tools/generators_burst.py --stack $(STACK) --events $(BURST)
+	$(VENV)/bin/python -m lakehouse.generators_burst --stack $(STACK) --events $(BURST)
 
 flink-sql: stack ## the Flink SQL client on the Iceberg tables (SQL="..." runs statements and exits)
-	$(VENV)/bin/python tools/flink_sql.py --stack $(STACK) $(if $(SQL),-e "$(SQL)")
+	$(VENV)/bin/python -m lakehouse.flink_sql --stack $(STACK) $(if $(SQL),-e "$(SQL)")
 
 flink-attach: flink-sql ## the guide's name for make flink-sql
 
 status: stack ## every container's health, the job's state, consumer lag per topic, rows per table
-	$(VENV)/bin/python tools/status.py --stack $(STACK)
+	$(VENV)/bin/python -m lakehouse.status --stack $(STACK)
 
 docker-status: status ## the guide's name for make status
 
 dq: stack ## run payment_dq_monitoring_job in the stack's Dagster now; print every check's outcome
-	$(VENV)/bin/python tools/dagster_run.py --stack $(STACK) payment_dq_monitoring_job
+	$(VENV)/bin/python -m lakehouse.dagster_run --stack $(STACK) payment_dq_monitoring_job
 
 maintenance: stack ## run table_maintenance_job now (compaction, snapshot expiry, orphan files)
-	$(VENV)/bin/python tools/dagster_run.py --stack $(STACK) table_maintenance_job
+	$(VENV)/bin/python -m lakehouse.dagster_run --stack $(STACK) table_maintenance_job
 
 dagster-screenshot: stack ## the README's picture of the Dagster UI (PAGE=/assets), with headless Chromium
-	$(VENV)/bin/python tools/dagster_screenshot.py --stack $(STACK) --page $(or $(PAGE),/assets)
+	$(VENV)/bin/python -m lakehouse.dagster_screenshot --stack $(STACK) --page $(or $(PAGE),/assets)
 
 docker-logs: ## a service's logs, followed (SERVICE=kafka, flink-jobmanager, trino, ...; every service when unset)
 	@names=$$(docker ps --filter "label=com.pulumi.stack=$(STACK)" --format '{{.Names}}' | grep -E -- '-$(or $(SERVICE),.*)$$'); \
@@ -116,11 +116,11 @@ trino: stack ## the Trino CLI on the iceberg catalog (SQL="..." runs statements 
 	else docker exec -it "$$c" trino --catalog iceberg; fi
 
 dbt: stack ## dbt in the stack against its Trino (ARGS="build" by default; e.g. ARGS="run -s silver")
-	$(VENV)/bin/python tools/dbt.py --stack $(STACK) $(ARGS)
+	$(VENV)/bin/python -m lakehouse.dbt --stack $(STACK) $(ARGS)
 
 IDLE_WINDOW ?= 60
 idle-cost: stack ## CPU the running stack takes at its event rates, over IDLE_WINDOW seconds (default 60)
-	$(VENV)/bin/python tools/idle_cost.py --stack $(STACK) --seconds $(IDLE_WINDOW)
+	$(VENV)/bin/python -m lakehouse.idle_cost --stack $(STACK) --seconds $(IDLE_WINDOW)
 
 bench: stack ## the benchmark suite on the running stack: limit, peer and ours side by side, freshness, memory (EVENTS=1000000 REPEATS=3 ARGS=...)
 	$(VENV)/bin/python -m bench --stack $(STACK) $(if $(EVENTS),--events $(EVENTS)) $(if $(REPEATS),--repeats $(REPEATS)) $(ARGS)

@@ -17,9 +17,9 @@ from pyiceberg.catalog.rest import RestCatalog
 from pyiceberg.exceptions import NoSuchNamespaceError
 from pyiceberg.table import Table
 
-from providers.docker._client import LABEL_STACK, client
+from lakehouse.outputs import stack_outputs
+from providers.docker.client import LABEL_STACK, client
 from providers.polling import poll_until
-from tools.outputs import stack_outputs
 
 BENCH_LABEL = "streaming-lakehouse.bench"  # on every container the benchmarks start: removed at the end
 

@@ -31,7 +31,7 @@ API_PORT = 9000
 CONSOLE_PORT = 9001
 DATA_DIR = "/data"
 # Which engines get a key, and whether they write to the warehouse. `reader` is for what reads the tables
-# from this machine (tools/lake.py: tests, benchmarks, make targets), never the root credentials.
+# from this machine (lakehouse/lake.py: tests, benchmarks, make targets), never the root credentials.
 ENGINE_ACCESS = {"catalog": "rw", "flink": "rw", "trino": "rw", "dagster": "ro", "reader": "ro"}
 REGION = "us-east-1"  # MinIO's default region
 

@@ -23,7 +23,7 @@ from providers.docker import (
     Volume,
     VolumeArgs,
 )
-from providers.docker._client import digest_context, project_root
+from providers.docker.client import digest_context, project_root
 from providers.docker.image import ImageProvider
 from providers.iceberg.catalog import s3_io_properties
 from providers.random import RandomPassword

@@ -16,7 +16,7 @@ import docker.types
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from providers.docker._client import client
+from providers.docker.client import client
 from providers.errors import ContainerStartError, DockerUnavailableError
 from providers.polling import poll_until
 from providers.progress import URN_KEY, Progress, own_urn

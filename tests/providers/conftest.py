@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import docker
 import pytest
 
-from providers.docker._client import LABEL_STACK, digest_context
+from providers.docker.client import LABEL_STACK, digest_context
 from providers.docker.container import ContainerProvider
 from providers.docker.image import ImageProvider
 from providers.kafka import KafkaClientSecurity

@@ -11,7 +11,7 @@ import pytest
 
 from components.service import image_build
 from providers.docker import base_image as base_image_mod
-from providers.docker._client import context_files, digest_context, project_root
+from providers.docker.client import context_files, digest_context, project_root
 from providers.docker.image import ImageProvider, image_tag
 from providers.errors import ImageBuildError
 

@@ -23,7 +23,7 @@ import trino
 import yaml
 from pulumi import automation as auto
 
-from providers.docker._client import remove_labelled
+from providers.docker.client import remove_labelled
 from tests.support import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]

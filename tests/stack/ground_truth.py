@@ -17,9 +17,9 @@ from collections.abc import Iterable
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
+from lakehouse.lake import Key, Lake
 from payments.cases import cases, event_names, valid_event
 from providers.polling import poll_until
-from tools.lake import Key, Lake
 
 TOPICS = event_names()
 CATCH_UP_TIMEOUT_S = 900  # a loaded 2-core machine: generous, and only ever reached when something is wrong

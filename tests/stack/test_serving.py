@@ -2,7 +2,7 @@
 and dbt builds silver and gold from what the generators and the pipeline tests sent, keeping every row
 accounted for.
 
-dbt runs as `make dbt` runs it (tools/dbt.py: the stack's dbt image on the stack network). The module runs
+dbt runs as `make dbt` runs it (lakehouse/dbt.py: the stack's dbt image on the stack network). The module runs
 after the pipeline tests, so the generators have been writing for a while; the crafted events it sends
 itself are judged on a run after they land.
 """
@@ -21,14 +21,14 @@ import trino
 from confluent_kafka import Consumer, TopicPartition
 from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
+from lakehouse.dbt import run_dbt
+from lakehouse.lake import Lake
 from payments.cases import valid_event
 from payments.events import EVENT_TYPES
 from payments.problems import DEFAULT_RATES
-from providers.docker._client import LABEL_STACK, client
+from providers.docker.client import LABEL_STACK, client
 from tests.stack.conftest import ThrowawayStack
 from tests.stack.ground_truth import Key, Sender, landed_once_caught_up, wait_caught_up
-from tools.dbt import run_dbt
-from tools.lake import Lake
 
 ANALYSES = Path(__file__).resolve().parents[2] / "dbt" / "analyses"
 GUIDE_QUERIES = sorted(ANALYSES.glob("guide_*.sql"))

@@ -1,4 +1,4 @@
-"""The outputs of a stack of this project, as the make targets' tools read them."""
+"""The outputs of a stack of this project, as the make targets and the stack tests read them."""
 
 from __future__ import annotations
 

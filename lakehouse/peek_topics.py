@@ -12,9 +12,9 @@ import time
 from confluent_kafka import Consumer, TopicPartition
 
 from config import duration_seconds
+from lakehouse.outputs import stack_outputs
 from payments.events import TOPICS
-from providers.docker._client import LABEL_STACK, client
-from tools.outputs import stack_outputs
+from providers.docker.client import LABEL_STACK, client
 
 
 def latest(bootstrap: str, topic: str, count: int) -> list[str]:

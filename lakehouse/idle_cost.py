@@ -14,7 +14,7 @@ import time
 
 import docker
 
-from providers.docker._client import LABEL_STACK, client
+from providers.docker.client import LABEL_STACK, client
 
 
 def _busy_jiffies() -> tuple[int, int]:

@@ -21,11 +21,11 @@ from pyiceberg.exceptions import NoSuchTableError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from lakehouse.dagster_checks import DagsterApiError, latest_checks, line
+from lakehouse.lake import Lake
+from lakehouse.outputs import stack_outputs
 from payments.events import EVENT_TYPES
-from providers.docker._client import LABEL_STACK, client
-from tools.dagster_checks import DagsterApiError, latest_checks, line
-from tools.lake import Lake
-from tools.outputs import stack_outputs
+from providers.docker.client import LABEL_STACK, client
 
 
 def containers(stack: str) -> list[tuple[str, str, bool]]:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from providers.docker._client import LABEL_PROJECT, LABEL_STACK, client
-from tools.outputs import stack_outputs
+from lakehouse.outputs import stack_outputs
+from providers.docker.client import LABEL_PROJECT, LABEL_STACK, client
 
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from providers.docker._client import LABEL_STACK, client
-from tools.outputs import stack_outputs
-from tools.peek_topics import end_offsets
+from lakehouse.outputs import stack_outputs
+from lakehouse.peek_topics import end_offsets
+from providers.docker.client import LABEL_STACK, client
 
 
 def main() -> None:

@@ -21,9 +21,9 @@ import tarfile
 
 from components.validation import CATALOG_NAME
 from flink_jobs.render import catalog_sql, statements
-from providers.docker._client import LABEL_STACK, client
+from lakehouse.outputs import stack_outputs
+from providers.docker.client import LABEL_STACK, client
 from providers.iceberg.catalog import s3_io_properties
-from tools.outputs import stack_outputs
 
 INIT = "/tmp/lakehouse-init.sql"
 GUIDE_CATALOG_NAME = "polaris_catalog"

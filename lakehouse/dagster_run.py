@@ -13,9 +13,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from providers.docker._client import client
-from tools.dagster_checks import CheckOutcome, latest_checks, line
-from tools.outputs import stack_outputs
+from lakehouse.dagster_checks import CheckOutcome, latest_checks, line
+from lakehouse.outputs import stack_outputs
+from providers.docker.client import client
 
 RUN_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 

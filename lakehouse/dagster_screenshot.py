@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from tools.outputs import stack_outputs
+from lakehouse.outputs import stack_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,12 +22,6 @@ from tests.support import PROJECT, RUN, SASL_PASSWORD, SASL_USER, STACK, free_po
 TINY_IMAGE_CONTEXT = os.path.join(os.path.dirname(__file__), "tiny_image")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/providers/" in str(item.fspath):
-            item.add_marker(pytest.mark.docker)
-
-
 @pytest.fixture
 def labels() -> dict[str, str]:
     return {"com.pulumi.project": PROJECT, LABEL_STACK: STACK}

@@ -17,6 +17,8 @@ from providers.errors import ImageBuildError
 
 from .conftest import PROJECT, TINY_IMAGE_CONTEXT
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 
 def _image_props(context: str, **build: object) -> dict:
     return {

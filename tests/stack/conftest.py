@@ -35,9 +35,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = [i for i, item in enumerate(items) if "tests/stack/" in str(item.fspath)]
-    for i in here:
-        items[i].add_marker(pytest.mark.docker)
-        items[i].add_marker(pytest.mark.stack)
     # Within this package only (its fixtures must not end before the destroying test), and stable.
     ordered = sorted((items[i] for i in here), key=lambda item: item.get_closest_marker("destroys_stack") is not None)
     for i, item in zip(here, ordered, strict=True):

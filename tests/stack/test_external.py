@@ -28,6 +28,8 @@ from tests.stack.conftest import ThrowawayStack
 from tests.stack.ground_truth import Sender, assert_exactly_once, landed_once_caught_up
 from tests.support import free_port
 
+pytestmark = [pytest.mark.docker, pytest.mark.stack]  # drives a real stack
+
 PREFIX = "b."
 NAMESPACE = "payments_b"
 JOB = "payments-validation-b"

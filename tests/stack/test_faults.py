@@ -85,7 +85,7 @@ FAULTS = {
 }
 
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.docker, pytest.mark.stack, pytest.mark.faults]  # a fault in a real stack
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ from pulumi import automation as auto
 
 from providers.docker.client import LABEL_STACK, client
 
+pytestmark = [pytest.mark.docker, pytest.mark.stack]  # drives a real stack
+
 
 def _labelled(stack_name: str) -> dict[str, list[str]]:
     dc = client()

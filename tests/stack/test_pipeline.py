@@ -21,6 +21,8 @@ from providers.docker.client import client
 from tests.stack.conftest import ThrowawayStack
 from tests.stack.ground_truth import TOPICS, Flow, Sender, assert_exactly_once, landed_once_caught_up
 
+pytestmark = [pytest.mark.docker, pytest.mark.stack]  # drives a real stack
+
 
 @pytest.fixture(scope="module")
 def pipeline(shared_stack) -> tuple[ThrowawayStack, dict[str, auto.OutputValue]]:

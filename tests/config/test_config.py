@@ -7,7 +7,7 @@ import pytest
 from config import ConfigError, duration_seconds
 from payments.events import EVENT_TYPES
 from payments.validation import ACCEPTED_CURRENCIES
-from tests.unit.seed import SEED_TOPICS
+from tests.seed import SEED_TOPICS
 
 
 def test_defaults_give_a_local_dev_stack(stack_config):
@@ -257,3 +257,13 @@ def test_bad_dagster_settings_name_the_key(stack_config, values, key, expected):
         stack_config(values)
     assert f"streaming-lakehouse:{key}" in str(err.value)
     assert expected in str(err.value)
+
+
+def test_catalog_port_must_differ_from_the_others(stack_config):
+    with pytest.raises(ConfigError, match=r"port 8081 is already used by streaming-lakehouse:catalog\.port"):
+        stack_config({"catalog": {"port": 8081}})
+
+
+def test_max_amount_must_fit_the_bronze_decimal(stack_config):
+    with pytest.raises(ConfigError, match=r"streaming-lakehouse:validation\.maxAmount"):
+        stack_config({"validation": {"maxAmount": 100_000_000}})

@@ -20,7 +20,7 @@ import pytest
 
 from components.generators import SHARED, generator_env
 from config import GeneratorSettings
-from payments.events import BOOLEAN, DISPUTES, EVENT_TYPES, INT, REFUNDS, TIMESTAMP, EventType
+from payments.events import DISPUTES, EVENT_TYPES, REFUNDS, EventType
 from payments.parties import CUSTOMERS, MERCHANTS, UNKNOWN_CUSTOMERS
 from payments.problems import DEFAULT_RATES
 from payments.validation import ACCEPTED_CURRENCIES
@@ -33,6 +33,7 @@ from payments.vocabulary import (
     STATUSES,
     reason_spellings,
 )
+from tests.jr_templates.rules import rejection_reasons
 
 pytestmark = pytest.mark.docker
 
@@ -48,69 +49,6 @@ R = DEFAULT_RATES
 
 def _null_like(value: object) -> bool:
     return value is None or (isinstance(value, str) and bool(NULL_LIKE.match(value)))
-
-
-# ---------------------------------------------------------------------------------------------------
-# The validation rules of flink_jobs/README.md, as a model: which reasons would quarantine an event.
-
-
-def _text(value: object) -> str | None:
-    """A field as the job's JSON_FIELD_TEXTS reads it: scalars as text, null-like and non-scalars as NULL."""
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-    return None if NULL_LIKE.match(text) else text
-
-
-def _is_timestamp(text: str) -> bool:
-    if not re.match(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$", text):
-        return False
-    try:
-        datetime.strptime(text[:19], "%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return False
-    return True
-
-
-def _casts(text: str, sql_type: str) -> bool:
-    if sql_type == BOOLEAN:
-        return text.strip().lower() in ("true", "false")
-    return bool(re.fullmatch(r"\s*[-+]?\d+\s*", text))
-
-
-def rejection_reasons(topic: str, payload: str) -> set[str]:
-    try:
-        event = json.loads(payload)
-    except json.JSONDecodeError:
-        return {"NOT_JSON_OBJECT"}
-    if not isinstance(event, dict):
-        return {"NOT_JSON_OBJECT"}
-    schema = SCHEMA[topic]
-    text = {f.name: _text(event.get(f.key or f.name)) for f in schema.fields}
-    out = {reason for column, reason in schema.required if text[column] is None}
-    if text["created_at"] is None:
-        out.add("MISSING_CREATED_AT")
-    timestamps = [f for f in schema.fields if f.type == TIMESTAMP]
-    if any(text[f.name] is not None and not _is_timestamp(text[f.name]) for f in timestamps):
-        out.add("INVALID_TIMESTAMP")
-    typed = [f for f in schema.fields if f.type in (INT, BOOLEAN)]
-    if any(text[f.name] is not None and not _casts(text[f.name], f.type) for f in typed):
-        out.add("INVALID_FIELD_TYPE")
-    amount = None
-    if text["amount"] is None:
-        out.add("MISSING_AMOUNT")
-    else:
-        try:
-            amount = Decimal(text["amount"])
-        except ArithmeticError:
-            out.add("INVALID_AMOUNT_FORMAT")
-    if text["currency"] is None or text["currency"].strip().upper() not in CURRENCIES:
-        out.add("INVALID_CURRENCY")
-    if amount is not None and amount <= 0:
-        out.add("INVALID_AMOUNT_NEGATIVE")
-    if amount is not None and amount > 1_000_000:
-        out.add("INVALID_AMOUNT_TOO_LARGE")
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------

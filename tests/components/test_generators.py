@@ -8,8 +8,9 @@ import pytest
 
 from components.generators import generator_env, processes
 from config import ConfigError
+from jr_templates.render import render
 from payments.events import EVENT_TYPES
-from tests.unit.seed import SEED_INTERVALS
+from tests.seed import SEED_INTERVALS
 
 KEY = "streaming-lakehouse:generators"
 
@@ -188,3 +189,34 @@ def test_the_component_runs_one_container_per_process(mocks, program):
 
     # All of them: resources register in any order, and the check reads every container's inputs.
     return pulumi.Output.all(*(c.container_id for c in generators.containers.values())).apply(check)
+
+
+@pulumi.runtime.test
+def test_each_enabled_generator_produces_its_topic_at_its_interval(mocks, program):
+    generators = program({"generators": {"payment_subscriptions": {"enabled": False}}})["generators"]
+    assert "payment_subscriptions" not in generators.containers  # its container goes with its only emitter
+
+    def check(_):
+        emitted = {}  # topic -> (template, interval, events per interval), over every container
+        for process in generators.containers:
+            envs = mocks.resources[f"generators-{process}"].inputs["envs"]
+            assert envs["KAFKA_BOOTSTRAP"] == "kafka:29092", process
+            for template, topic, interval, count, _ in map(str.split, envs["EMITTERS_SPEC"].splitlines()):
+                assert topic not in emitted, f"{topic} emitted twice"
+                emitted[topic] = (template, interval, count)
+                assert "@@" not in envs[f"TEMPLATE_BODY_{template}"], "every rate filled in"
+        enabled = [e for e in EVENT_TYPES if e.name != "payment_subscriptions"]
+        assert emitted == {e.name: (e.name, e.generator_interval, "1") for e in enabled}
+        seed = {t: (t, i, "1") for t, i in SEED_INTERVALS.items() if t != "payment_subscriptions"}
+        assert seed.items() <= emitted.items()
+
+    return pulumi.Output.all(*(c.container_id for c in generators.containers.values())).apply(check)
+
+
+def test_a_rate_change_touches_only_the_generators_that_use_it(stack_config):
+    before = stack_config({}).problem_rates
+    after = stack_config({"problemRates": {"missingPromoCode": 0.25}}).problem_rates
+    # The template text is the container's input: unchanged text, unchanged container.
+    assert render("payment_charges", before) == render("payment_charges", after)
+    assert render("payment_subscriptions", before) != render("payment_subscriptions", after)
+    assert "lt (integer 0 10000) 2500" in render("payment_subscriptions", after)  # 0.25 of 10,000

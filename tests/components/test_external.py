@@ -12,8 +12,8 @@ import pytest
 from components import external
 from config import ConfigError
 from payments.events import EVENT_TYPES
+from tests.components.conftest import unsecret
 from tests.support import free_port
-from tests.unit.conftest import unsecret
 
 KAFKA = {"bootstrapServers": "127.0.0.1:9092", "engineBootstrapServers": "kafka:29092"}
 S3 = {

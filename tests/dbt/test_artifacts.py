@@ -18,7 +18,7 @@ from payments.events import BOOLEAN, COMMON, EVENT_TYPES, INT, JSON, MONEY, STRI
 from payments.glossary import describe
 from payments.problems import DEFAULT_RATES
 from payments.tables import LINEAGE
-from tests.unit.seed import SEED_TOPICS
+from tests.seed import SEED_TOPICS
 from tools.dbt_artifacts import EVENT_COLUMNS, ROOT, artifacts, main
 
 # The SQL type a field of each payments/ type has in Trino, bronze and silver alike.

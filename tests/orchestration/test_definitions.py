@@ -11,7 +11,8 @@ from tests.support import project_image
 
 pytestmark = pytest.mark.docker  # builds and runs images/dagster
 
-VALIDATE = 'DAGSTER_HOME="$(mktemp -d)" dagster definitions validate -m orchestration.definitions'
+# Its report to stderr, where a failed container's output is kept.
+VALIDATE = 'DAGSTER_HOME="$(mktemp -d)" dagster definitions validate -m orchestration.definitions 1>&2'
 
 
 def test_the_definitions_load_with_the_settings_a_stack_gives_them(dc: docker.DockerClient, base_image, stack_config):

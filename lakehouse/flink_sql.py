@@ -1,11 +1,12 @@
 """`make flink-sql`: the Flink SQL client in the stack's SQL Gateway container, with the Iceberg catalog
-registered and `payments_db` in use, so the guide's queries run as written:
+registered and `payments_db` in use, so queries name the tables alone:
 
     SELECT COUNT(*) FROM payment_charges;
     SELECT rejection_reason, COUNT(*) FROM polaris_catalog.payments_db.quarantine_payment_charges
     GROUP BY rejection_reason;
 
-(`lakehouse` is the catalog's name in the job; `polaris_catalog`, the guide's, names the same catalog.)
+(`lakehouse` is the catalog's name in the job; `polaris_catalog`, the name Polaris-based setups give it,
+names the same catalog, so queries written for those run unchanged.)
 
 With `-e "<statements>"` it runs them and exits instead of opening the prompt.
 """
@@ -26,7 +27,7 @@ from providers.docker.client import LABEL_STACK, client
 from providers.iceberg.catalog import s3_io_properties
 
 INIT = "/tmp/lakehouse-init.sql"
-GUIDE_CATALOG_NAME = "polaris_catalog"
+POLARIS_CATALOG_NAME = "polaris_catalog"
 SCRIPT = "/tmp/lakehouse-script.sql"
 
 
@@ -61,11 +62,11 @@ def main() -> None:
     init = "\n".join(
         [
             catalog_sql(CATALOG_NAME, *catalog, auth).strip(),
-            # The same catalog under the setup guide's name, so its queries run exactly as written there.
-            catalog_sql(GUIDE_CATALOG_NAME, *catalog, auth).strip(),
+            # The same catalog under the name Polaris-based setups use, so their queries run unchanged.
+            catalog_sql(POLARIS_CATALOG_NAME, *catalog, auth).strip(),
             f"USE CATALOG {CATALOG_NAME};",
             f"USE {outputs['iceberg_namespace']};",
-            # The guide's queries are questions about what is there now: bounded reads, printed as tables.
+            # Interactive queries ask what is there now: bounded reads, printed as tables.
             "SET 'execution.runtime-mode' = 'batch';",
             "SET 'sql-client.execution.result-mode' = 'tableau';",
             "",

@@ -1,4 +1,4 @@
-"""`make status` (the guide's `make docker-status`): the running stack at a glance.
+"""`make status` (also `make docker-status`): the running stack at a glance.
 
 - every container of the stack: its state and Docker health;
 - the validation job's state in Flink;

@@ -1,5 +1,5 @@
 """Write the dbt project's files that derive from payments/: the sources (the eight bronze and quarantine
-tables with their columns, descriptions, freshness and contract tests), the seeds (the customer and
+tables with their columns, descriptions, freshness and contract tests), the dbt seeds (the customer and
 merchant dimensions over the generators' id spaces, and the vocabularies staging maps raw values through)
 and the macros that give the models each event type's fields and their types (staging passes the fields
 through, silver casts them), so that a field declared in payments/events.py reaches silver.

@@ -6,7 +6,7 @@ import pulumi
 
 from payments.events import EVENT_TYPES
 from tests.components.conftest import unsecret
-from tests.seed import SEED_TABLES
+from tests.required import REQUIRED_TABLES
 
 
 @pulumi.runtime.test
@@ -15,7 +15,7 @@ def test_bronze_and_quarantine_tables_for_each_event_type(mocks, program):
 
     def check(_):
         tables = {r.inputs["name"]: r.inputs for r in mocks.resources.values() if r.typ.endswith("iceberg:Table")}
-        assert set(SEED_TABLES) <= set(tables), "the guide's eight tables exist by default"
+        assert set(REQUIRED_TABLES) <= set(tables), "the eight required tables exist by default"
         # Two tables per event type, named as the type is, and no others.
         assert sorted(tables) == sorted(n for e in EVENT_TYPES for n in (e.name, f"quarantine_{e.name}"))
         for e in EVENT_TYPES:

@@ -10,7 +10,7 @@ from components.generators import generator_env, processes
 from config import ConfigError
 from jr_templates.render import render
 from payments.events import EVENT_TYPES
-from tests.seed import SEED_INTERVALS
+from tests.required import REQUIRED_INTERVALS
 
 KEY = "streaming-lakehouse:generators"
 
@@ -20,8 +20,8 @@ def test_a_generator_per_event_type_at_its_interval_by_default(stack_config):
     assert [g.event_type for g in gens] == [e.name for e in EVENT_TYPES]
     by_type = {g.event_type: (g.enabled, g.interval, g.events_per_interval) for g in gens}
     assert by_type == {e.name: (True, e.generator_interval, 1) for e in EVENT_TYPES}
-    seed = {t: (True, interval, 1) for t, interval in SEED_INTERVALS.items()}
-    assert seed.items() <= by_type.items(), "the guide's intervals"
+    required = {t: (True, interval, 1) for t, interval in REQUIRED_INTERVALS.items()}
+    assert required.items() <= by_type.items(), "the default intervals"
 
 
 @pytest.mark.parametrize("dependent", ["payment_refunds", "payment_disputes"])
@@ -90,8 +90,8 @@ def test_types_that_refer_to_each_other_share_a_process_and_the_others_run_alone
 def test_charges_refunds_and_disputes_share_one_process_subscriptions_run_alone(stack_config):
     s = stack_config({"generators": {"payment_disputes": {"enabled": False}}})
     procs = processes(s)
-    seed = {"payments": ("payment_charges", "payment_refunds"), "payment_subscriptions": ("payment_subscriptions",)}
-    assert seed.items() <= {name: tuple(g.event_type for g in gens) for name, gens in procs.items()}.items()
+    required = {"payments": ("payment_charges", "payment_refunds"), "payment_subscriptions": ("payment_subscriptions",)}
+    assert required.items() <= {name: tuple(g.event_type for g in gens) for name, gens in procs.items()}.items()
     env = generator_env(procs["payments"], s.problem_rates)
     lines = [line.split() for line in env["EMITTERS_SPEC"].splitlines()]
     # template, topic, interval, events per interval, preload; charges first so their preload comes first
@@ -207,8 +207,8 @@ def test_each_enabled_generator_produces_its_topic_at_its_interval(mocks, progra
                 assert "@@" not in envs[f"TEMPLATE_BODY_{template}"], "every rate filled in"
         enabled = [e for e in EVENT_TYPES if e.name != "payment_subscriptions"]
         assert emitted == {e.name: (e.name, e.generator_interval, "1") for e in enabled}
-        seed = {t: (t, i, "1") for t, i in SEED_INTERVALS.items() if t != "payment_subscriptions"}
-        assert seed.items() <= emitted.items()
+        required = {t: (t, i, "1") for t, i in REQUIRED_INTERVALS.items() if t != "payment_subscriptions"}
+        assert required.items() <= emitted.items()
 
     return pulumi.Output.all(*(c.container_id for c in generators.containers.values())).apply(check)
 

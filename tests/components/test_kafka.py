@@ -7,7 +7,7 @@ import pulumi
 from components.foundation import Foundation, FoundationArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
 from payments.events import EVENT_TYPES
-from tests.seed import SEED_TOPICS
+from tests.required import REQUIRED_TOPICS
 
 
 def _stack(settings):
@@ -82,7 +82,7 @@ def test_topics_are_declared_against_the_brokers_host_listener(mocks, stack_conf
     _, kafka = _stack(stack_config({"kafka": {"hostPort": 19092}, "topics": {"payment_charges": {"partitions": 3}}}))
 
     def check(names):
-        assert set(SEED_TOPICS) <= set(names), "the guide's four topics exist by default"
+        assert set(REQUIRED_TOPICS) <= set(names), "the four required topics exist by default"
         assert names == [e.name for e in EVENT_TYPES], "each event type's topic, named as the type is"
         for name in names:
             topic = mocks.resources[f"kafka-topic-{name}"].inputs

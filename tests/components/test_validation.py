@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 
 from payments.events import EVENT_TYPES
-from tests.seed import SEED_TABLES
+from tests.required import REQUIRED_TABLES
 
 
 @pulumi.runtime.test
@@ -17,7 +17,7 @@ def test_one_job_inserts_every_stream_into_its_tables(mocks, program):
         targets = sorted(s.split()[2] for s in inputs["inserts"])
         # One INSERT into each of the two tables of every event type, all in this one job.
         assert targets == sorted(f"lakehouse.payments_db.{q}{e.name}" for e in EVENT_TYPES for q in ("", "quarantine_"))
-        assert {f"lakehouse.payments_db.{t}" for t in SEED_TABLES} <= set(targets)
+        assert {f"lakehouse.payments_db.{t}" for t in REQUIRED_TABLES} <= set(targets)
         connections, setup = "\n".join(inputs["connections"]), "\n".join(inputs["setup"])
         for e in EVENT_TYPES:  # the job reads every type's topic
             assert f"'topic' = '{e.name}'" in connections, e.name

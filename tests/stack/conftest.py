@@ -97,7 +97,7 @@ class ThrowawayStack:
         self.events: list[auto.EngineEvent] = []  # of every `up`, in order
         project = tmp / "project"
         project.mkdir()
-        # The real program; `components` and `providers` import from this checkout (.pth in the venv).
+        # The real program; its packages import from this checkout (installed editable in the venv).
         for f in ("Pulumi.yaml", "__main__.py"):
             shutil.copy(ROOT / f, project / f)
         self.config = merged({"namePrefix": self.prefix, **isolated_ports()}, config)

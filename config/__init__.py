@@ -16,13 +16,14 @@ from config.docker import BaseImageSettings, DockerNaming
 from config.engines import FlinkExternal, FlinkSettings, TrinoSettings
 from config.errors import ConfigError
 from config.fields import NAMESPACE, duration_seconds
-from config.kafka import KafkaExternal, KafkaSettings, TopicSettings
+from config.kafka import DEFAULT_TOPIC_CONFIG, KafkaExternal, KafkaSettings, TopicSettings
 from config.loader import StackSettings, load
 from config.pipeline import GeneratorSettings
 from config.stack import StackConfig
 from config.storage import CatalogExternal, CatalogSettings, MinioSettings, S3External
 
 __all__ = [
+    "DEFAULT_TOPIC_CONFIG",
     "NAMESPACE",
     "BaseImageSettings",
     "CatalogExternal",

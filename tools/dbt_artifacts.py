@@ -7,7 +7,7 @@ through, silver casts them), so that a field declared in payments/events.py reac
     .venv/bin/python -m tools.dbt_artifacts          # (re)write them under dbt/
     .venv/bin/python -m tools.dbt_artifacts --check  # exit 1, naming the files, if any differs
 
-The files are committed; tests/dbt/test_artifacts.py fails when they differ from what this writes.
+The files are committed; tests/tools/test_dbt_artifacts.py fails when they differ from what this writes.
 Everything is deterministic: the dimensions' attributes come from a RNG with a fixed seed.
 """
 

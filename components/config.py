@@ -37,7 +37,8 @@ from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from payments.events import EVENT_TYPES, TOPICS
+from payments.currencies import MINOR_UNITS
+from payments.events import EVENT_TYPES, MONEY, MONEY_SCALE, TOPICS
 from payments.problems import DEFAULT_RATES
 from payments.tables import NAMESPACE as DEFAULT_ICEBERG_NAMESPACE
 from payments.validation import ValidationSettings
@@ -369,6 +370,20 @@ class ValidationConfig(_Section):
         Field(gt=0, lt=_AMOUNT_BOUND, allow_inf_nan=False),
         Form(f"a positive amount below {_AMOUNT_BOUND} (bronze holds DECIMAL(10, 2))"),
     ] = ValidationSettings().max_amount
+
+    @model_validator(mode="after")
+    def _currencies_bronze_holds(self) -> ValidationConfig:
+        # An accepted amount is stored as sent, never rounded: its currency's minor unit must fit bronze's.
+        for code in self.currencies:
+            if code not in MINOR_UNITS:
+                raise _rule("currencies", f": {code} is not an ISO 4217 currency code")
+            if MINOR_UNITS[code] > MONEY_SCALE:
+                raise _rule(
+                    "currencies",
+                    f": {code} has {MINOR_UNITS[code]} decimals (ISO 4217 minor unit), more than bronze's"
+                    f" {MONEY} holds",
+                )
+        return self
 
 
 class GeneratorConfig(_Section):

@@ -20,6 +20,7 @@ import pytest
 
 from components.config import GeneratorSettings
 from components.generators import SHARED, generator_env
+from payments.currencies import minor_unit
 from payments.events import BOOLEAN, DISPUTES, EVENT_TYPES, INT, REFUNDS, TIMESTAMP, EventType
 from payments.parties import CUSTOMERS, MERCHANTS, UNKNOWN_CUSTOMERS
 from payments.problems import DEFAULT_RATES
@@ -109,6 +110,9 @@ def rejection_reasons(topic: str, payload: str) -> set[str]:
         out.add("INVALID_AMOUNT_NEGATIVE")
     if amount is not None and amount > 1_000_000:
         out.add("INVALID_AMOUNT_TOO_LARGE")
+    currency = None if text["currency"] is None else text["currency"].strip().upper()
+    if amount is not None and currency in CURRENCIES and -amount.normalize().as_tuple().exponent > minor_unit(currency):
+        out.add("INVALID_AMOUNT_PRECISION")
     return out
 
 

@@ -10,7 +10,8 @@ from typing import Annotated, ClassVar
 from pydantic import Field, create_model, model_validator
 
 from config.fields import DURATION, Currency, Form, Fraction, Section, Switch, int_field, rule, text_field
-from payments.events import EVENT_TYPES
+from payments.currencies import MINOR_UNITS
+from payments.events import EVENT_TYPES, MONEY, MONEY_SCALE
 from payments.problems import DEFAULT_RATES
 from payments.validation import ValidationSettings
 
@@ -27,6 +28,20 @@ class ValidationConfig(Section):
         Field(gt=0, lt=_AMOUNT_BOUND, allow_inf_nan=False),
         Form(f"a positive amount below {_AMOUNT_BOUND} (bronze holds DECIMAL(10, 2))"),
     ] = ValidationSettings().max_amount
+
+    @model_validator(mode="after")
+    def _currencies_bronze_holds(self) -> ValidationConfig:
+        # An accepted amount is stored as sent, never rounded: its currency's minor unit must fit bronze's.
+        for code in self.currencies:
+            if code not in MINOR_UNITS:
+                raise rule("currencies", f": {code} is not an ISO 4217 currency code")
+            if MINOR_UNITS[code] > MONEY_SCALE:
+                raise rule(
+                    "currencies",
+                    f": {code} has {MINOR_UNITS[code]} decimals (ISO 4217 minor unit), more than bronze's"
+                    f" {MONEY} holds",
+                )
+        return self
 
 
 class GeneratorConfig(Section):

@@ -99,6 +99,9 @@ def test_validation_rules_come_from_the_stack(stack_config):
         ({"currencies": "USD"}, "streaming-lakehouse:validation.currencies"),
         ({"currencies": ["US"]}, "streaming-lakehouse:validation.currencies"),
         ({"currencies": []}, "streaming-lakehouse:validation.currencies"),
+        ({"currencies": ["USD", "XYZ"]}, "streaming-lakehouse:validation.currencies: XYZ is not"),
+        # Kuwaiti dinar: 3 decimals, which bronze's DECIMAL(10, 2) cannot store unrounded.
+        ({"currencies": ["kwd"]}, "streaming-lakehouse:validation.currencies: KWD has 3 decimals"),
         ({"maxAmount": "lots"}, "streaming-lakehouse:validation.maxAmount"),
         ({"maxAmount": -1}, "streaming-lakehouse:validation.maxAmount"),
     ],

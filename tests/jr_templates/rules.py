@@ -12,6 +12,7 @@ import unicodedata
 from datetime import datetime
 from decimal import Decimal
 
+from payments.currencies import minor_unit
 from payments.events import BOOLEAN, EVENT_TYPES, INT, TIMESTAMP
 from payments.validation import ValidationSettings
 
@@ -122,4 +123,11 @@ def rejection_reasons(topic: str, payload: str) -> set[str]:
         out.add("INVALID_AMOUNT_NEGATIVE")
     if amount is not None and amount > SETTINGS.max_amount:
         out.add("INVALID_AMOUNT_TOO_LARGE")
+    currency = None if text["currency"] is None else _trimmed(text["currency"]).upper()
+    if (
+        amount is not None
+        and currency in SETTINGS.currencies
+        and -amount.normalize().as_tuple().exponent > minor_unit(currency)
+    ):
+        out.add("INVALID_AMOUNT_PRECISION")
     return out

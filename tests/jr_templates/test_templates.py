@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jr_templates.render import render
+from payments.currencies import minor_unit
 from payments.parties import CUSTOMERS, MERCHANTS, UNKNOWN_CUSTOMERS
 from payments.problems import DEFAULT_RATES
 from payments.validation import ACCEPTED_CURRENCIES
@@ -72,6 +73,9 @@ def _count_common_problems(e: dict, seen: Counter) -> None:
     amount = Decimal(str(e["amount"]))
     seen["AMOUNT_NON_POSITIVE"] += amount <= 0
     seen["AMOUNT_TOO_LARGE"] += amount > 1_000_000
+    if 0 < amount <= 1_000_000 and e["currency"].upper() in CURRENCIES:  # no injected problem: exact
+        decimals = max(0, -amount.normalize().as_tuple().exponent)
+        assert decimals <= minor_unit(e["currency"].upper()), f"{e['amount']} {e['currency']}: finer than its unit"
 
 
 def _assert_rates(seen: Counter, totals: dict[str, int], expected: dict[str, float]) -> None:

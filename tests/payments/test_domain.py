@@ -4,7 +4,7 @@ references in place (no engine, no Docker)."""
 from __future__ import annotations
 
 from jr_templates.render import TEMPLATES, render
-from payments.cases import cases, event_names
+from payments.cases import WORST_CASE_BYTES, cases, event_names, worst_cases
 from payments.events import EVENT_TYPES, TOPICS, event_type, fields
 from payments.tables import bronze, quarantine
 
@@ -16,6 +16,15 @@ def test_each_event_type_has_its_template_and_golden_cases():
         assert (TEMPLATES / e.template).is_file(), e.template
         assert "@@" not in render(e.name)
         assert any(not c.reasons for c in cases(e.name)), f"{e.name}: no valid golden case"
+
+
+def test_each_worst_case_is_as_large_as_a_topic_takes_and_has_an_id():
+    for case in worst_cases("w"):
+        size = len(case.payload.encode())
+        # Within 1 % of the size: the cost of a long run shows; not over it: Kafka would refuse it.
+        assert WORST_CASE_BYTES * 0.99 < size <= WORST_CASE_BYTES, (case.family, size)
+        assert case.event_name in event_names()
+        assert case.payload.startswith('{"event_id": "w-'), case.family  # the Kafka key the tests send it with
 
 
 def test_references_point_to_earlier_types_whose_id_is_required():

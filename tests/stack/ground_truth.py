@@ -32,7 +32,8 @@ DELIVERY_TIMEOUT_S = 600
 class Sender:
     """Produces events and remembers, by the offset Kafka gave each, where it must land (None: bronze)."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, config: dict[str, object] | None = None) -> None:
+        """`config`: more librdkafka producer settings (`message.max.bytes`)."""
         self.bootstrap = bootstrap
         self.producer = Producer(
             {
@@ -40,6 +41,7 @@ class Sender:
                 "enable.idempotence": True,
                 "linger.ms": 5,
                 "delivery.timeout.ms": DELIVERY_TIMEOUT_S * 1000,
+                **(config or {}),
             }
         )
         self.expected: dict[Key, str | None] = {}

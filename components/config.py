@@ -129,28 +129,44 @@ class _Section(BaseModel):
 
 
 class BaseImageSettings(_Section):
-    suite: _text("a Debian suite name such as trixie", r"^[a-z]+$") = "trixie"
-    ca_dir: _text("an absolute directory path", r"^/") = "/usr/local/share/ca-certificates"
+    """`baseImage`: the Debian base image every service image is built on."""
+
+    suite: _text("a Debian suite name such as trixie", r"^[a-z]+$") = Field(
+        "trixie", description="Debian suite of the base image"
+    )
+    ca_dir: _text("an absolute directory path", r"^/") = Field(
+        "/usr/local/share/ca-certificates",
+        description="extra CA certificates (`*.crt`) on the host to trust inside every image",
+    )
 
 
 class KafkaExternal(_Section):
     """`kafka.external`: brokers the stack does not run; topics are still created and managed on them.
     The SASL password is the secret `kafkaSaslPassword`."""
 
-    bootstrap_servers: HostPorts  # as this machine reaches the brokers (Pulumi manages the topics from here)
-    engine_bootstrap_servers: HostPorts | None = None  # as Flink and the generators reach them; default the same
+    bootstrap_servers: HostPorts = Field(
+        description="the brokers as this machine reaches them (Pulumi manages the topics from here)"
+    )
+    engine_bootstrap_servers: HostPorts | None = Field(
+        None, description="the brokers as Flink and the generators reach them; unset: the same"
+    )
     security_protocol: Annotated[
         Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"],
         Form("one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL"),
-    ] = "PLAINTEXT"
+    ] = Field("PLAINTEXT", description="how clients connect: TLS (SSL), SASL authentication, both or neither")
     sasl_mechanism: (
         Annotated[
             Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], Form("one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
         ]
         | None
-    ) = None
-    sasl_username: _text("a user name", r"^\S+$") | None = None
-    ca_file: _text("an absolute path to a PEM file of CA certificates", r"^/") | None = None
+    ) = Field(None, description="the SASL mechanism; required with a SASL_* securityProtocol")
+    sasl_username: _text("a user name", r"^\S+$") | None = Field(
+        None, description="the SASL user; its password is the secret `kafkaSaslPassword`"
+    )
+    ca_file: _text("an absolute path to a PEM file of CA certificates", r"^/") | None = Field(
+        None,
+        description="CA certificates of the brokers' TLS listener; read at preview and handed to the engines inline",
+    )
 
     @model_validator(mode="after")
     def _security_complete(self) -> KafkaExternal:
@@ -166,12 +182,25 @@ class KafkaExternal(_Section):
 
 
 class KafkaConfig(_Section):
-    external: KafkaExternal | None = None  # set: use these brokers instead of running Kafka
-    # Put before every topic name the stack declares, so several stacks can share one Kafka cluster.
-    topic_prefix: _text("letters, digits, '.', '_' or '-'", r"^[A-Za-z0-9._-]{0,100}$") = ""
-    host_port: Port = 9092
-    memory_mb: _int("a memory limit in MiB", 256, 65536) = 1024
-    heap_mb: _int("a JVM heap size in MiB", 128, 32768) = 512
+    """`kafka`: the stack's Kafka broker (KRaft, one node), or brokers it does not run."""
+
+    external: KafkaExternal | None = Field(
+        None, description="brokers the stack does not run: set, it starts no Kafka container"
+    )
+    topic_prefix: _text("letters, digits, '.', '_' or '-'", r"^[A-Za-z0-9._-]{0,100}$") = Field(
+        "",
+        description=(
+            "put before every topic name the stack declares (its generators and job use the prefixed names), so "
+            "several stacks can share one Kafka cluster"
+        ),
+    )
+    host_port: Port = Field(9092, description="host port of Kafka's external listener")
+    memory_mb: _int("a memory limit in MiB", 256, 65536) = Field(
+        1024, description="the broker's container memory limit (MiB)"
+    )
+    heap_mb: _int("a JVM heap size in MiB", 128, 32768) = Field(
+        512, description="the broker's JVM heap (MiB), below `memoryMb`"
+    )
 
     @model_validator(mode="after")
     def _heap_fits(self) -> KafkaConfig:
@@ -199,12 +228,20 @@ class KafkaSettings(KafkaConfig):
 
 
 class TopicConfig(_Section):
-    partitions: _int("a partition count", 1, 1000) = 1
-    replication_factor: _int("a replication factor (single broker)", 1, 1) = 1
+    """`topics.<name>`: one Kafka topic. Every event type's topic exists whether named here or not."""
+
+    partitions: _int("a partition count", 1, 1000) = Field(
+        1, description="partitions; increases apply in place, decreases are refused at preview"
+    )
+    replication_factor: _int("a replication factor (single broker)", 1, 1) = Field(
+        1, description="replicas of each partition; the stack's single broker allows 1"
+    )
     config: Annotated[
         dict[str, StrictStr | StrictInt | StrictBool],
         Form("a mapping of Kafka topic config names to values"),
-    ] = {}
+    ] = Field(
+        {}, description="any Kafka topic config, over the stack's defaults for every topic; changes apply in place"
+    )
 
 
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
@@ -214,21 +251,38 @@ class S3External(_Section):
     """`minio.external`: an S3 service the stack does not run, and a bucket that exists in it. The secret
     key is the secret `s3SecretAccessKey`; every engine uses this one key."""
 
-    endpoint: Url  # as this machine reaches it
-    engine_endpoint: Url | None = None  # as the engines' containers reach it; default the same
-    region: _text("an S3 region such as us-east-1", r"^[a-z0-9-]+$") = "us-east-1"
-    bucket: BucketName
-    access_key_id: _text("an access key id", r"^\S+$")
-    path_style: Switch = True  # `http://host/bucket/key`; false: `http://bucket.host/key` (virtual host)
+    endpoint: Url = Field(description="the S3 endpoint as this machine reaches it")
+    engine_endpoint: Url | None = Field(
+        None, description="the S3 endpoint as the engines' containers reach it; unset: the same"
+    )
+    region: _text("an S3 region such as us-east-1", r"^[a-z0-9-]+$") = Field(
+        "us-east-1", description="the bucket's region"
+    )
+    bucket: BucketName = Field(description="the warehouse bucket; it must exist, the stack never creates or empties it")
+    access_key_id: _text("an access key id", r"^\S+$") = Field(
+        description="the key every engine uses; its secret is the secret `s3SecretAccessKey`"
+    )
+    path_style: Switch = Field(
+        True, description="`http://host/bucket/key`; false: `http://bucket.host/key` (virtual host, as AWS S3 prefers)"
+    )
 
 
 class MinioConfig(_Section):
-    external: S3External | None = None  # set: use this S3 instead of running MinIO
-    api_port: Port = 9000
-    console_port: Port = 9001
-    memory_mb: _int("a memory limit in MiB", 256, 65536) = 1024
-    root_user: _text("3-64 letters or digits", r"^[A-Za-z0-9_-]{3,64}$") = "lakehouse-admin"
-    bucket: BucketName = "warehouse"
+    """`minio`: the stack's object storage (MinIO) and its warehouse bucket, or an S3 service it does not run.
+    The root password is the secret `minioRootPassword`, generated per stack unless set."""
+
+    external: S3External | None = Field(
+        None, description="an S3 service the stack does not run: set, it starts no MinIO container"
+    )
+    api_port: Port = Field(9000, description="host port of the S3 API")
+    console_port: Port = Field(9001, description="host port of the MinIO console")
+    memory_mb: _int("a memory limit in MiB", 256, 65536) = Field(
+        1024, description="MinIO's container memory limit (MiB)"
+    )
+    root_user: _text("3-64 letters or digits", r"^[A-Za-z0-9_-]{3,64}$") = Field(
+        "lakehouse-admin", description="MinIO's root user, used only by Pulumi"
+    )
+    bucket: BucketName = Field("warehouse", description="the Iceberg warehouse bucket")
 
 
 class MinioSettings(MinioConfig):
@@ -244,19 +298,31 @@ class CatalogExternal(_Section):
     namespace and tables are still declared and evolved by the stack. With the secret `catalogCredential`
     (`<client id>:<client secret>`) every client authenticates with OAuth2 client credentials."""
 
-    uri: Url  # the REST endpoint as this machine reaches it
-    engine_uri: Url | None = None  # as the engines' containers reach it; default the same
-    warehouse: _text("a warehouse name", r"^\S+$")
-    scope: _text("an OAuth2 scope", r"^\S+( \S+)*$") | None = None  # Polaris: PRINCIPAL_ROLE:ALL
-    oauth2_server_uri: Url | None = None  # the token endpoint; default: <uri>v1/oauth/tokens
+    uri: Url = Field(description="the REST endpoint as this machine reaches it")
+    engine_uri: Url | None = Field(
+        None, description="the REST endpoint as the engines' containers reach it; unset: the same"
+    )
+    warehouse: _text("a warehouse name", r"^\S+$") = Field(description="the catalog's warehouse")
+    scope: _text("an OAuth2 scope", r"^\S+( \S+)*$") | None = Field(
+        None, description="the OAuth2 scope clients ask for (Polaris: `PRINCIPAL_ROLE:ALL`)"
+    )
+    oauth2_server_uri: Url | None = Field(None, description="the OAuth2 token endpoint; unset: `<uri>v1/oauth/tokens`")
 
 
 class CatalogConfig(_Section):
-    external: CatalogExternal | None = None  # set: use this catalog instead of running one
-    namespace: Identifier = DEFAULT_ICEBERG_NAMESPACE  # the Iceberg namespace of the stack's tables
-    port: Port = 8181  # the Iceberg REST catalog on the host
-    memory_mb: _int("a memory limit in MiB", 384, 65536) = 768
-    postgres_memory_mb: _int("a memory limit in MiB", 128, 65536) = 512
+    """`catalog`: the stack's Iceberg REST catalog (Iceberg's REST server on PostgreSQL), or one it does not run."""
+
+    external: CatalogExternal | None = Field(
+        None, description="an Iceberg REST catalog the stack does not run: set, it starts no catalog container"
+    )
+    namespace: Identifier = Field(DEFAULT_ICEBERG_NAMESPACE, description="the Iceberg namespace of the stack's tables")
+    port: Port = Field(8181, description="host port of the Iceberg REST catalog")
+    memory_mb: _int("a memory limit in MiB", 384, 65536) = Field(
+        768, description="the catalog server's container memory limit (MiB; its heap is 60 % of it)"
+    )
+    postgres_memory_mb: _int("a memory limit in MiB", 128, 65536) = Field(
+        512, description="memory limit of the catalog's PostgreSQL (MiB)"
+    )
 
 
 class CatalogSettings(CatalogConfig):
@@ -268,28 +334,44 @@ class FlinkExternal(_Section):
     savepoints (in the warehouse bucket, which the cluster's own S3 settings must reach) are managed as
     with the stack's own cluster."""
 
-    rest_url: Url  # the JobManager's REST API as this machine reaches it
-    sql_gateway_url: Url  # the SQL Gateway's REST API as this machine reaches it
+    rest_url: Url = Field(description="the JobManager's REST API as this machine reaches it")
+    sql_gateway_url: Url = Field(description="the SQL Gateway's REST API as this machine reaches it")
 
 
 class FlinkSettings(_Section):
-    external: FlinkExternal | None = None  # set: run the job on this cluster instead of one of the stack's
-    # The validation job's name in Flink, and its consumer group's after the name prefix.
-    job_name: _text("letters, digits, '.', '_' or '-'", r"^[A-Za-z0-9._-]{1,100}$") = "payments-validation"
-    rest_port: Port = 8081
-    sql_gateway_port: Port = 8083
-    task_managers: _int("a TaskManager count", 1, 16) = 1
-    task_slots: _int("a slot count per TaskManager", 1, 64) = 4
+    """`flink`: the stack's Flink session cluster and the validation job, or a cluster it does not run."""
+
+    external: FlinkExternal | None = Field(
+        None, description="a Flink session cluster the stack does not run: set, the job runs there"
+    )
+    job_name: _text("letters, digits, '.', '_' or '-'", r"^[A-Za-z0-9._-]{1,100}$") = Field(
+        "payments-validation",
+        description=(
+            "the validation job's name in Flink, its checkpoint and savepoint directories', and its consumer group's "
+            "(`<namePrefix>-<jobName>`)"
+        ),
+    )
+    rest_port: Port = Field(8081, description="host port of the JobManager's Web UI and REST API")
+    sql_gateway_port: Port = Field(8083, description="host port of the SQL Gateway")
+    task_managers: _int("a TaskManager count", 1, 16) = Field(1, description="TaskManager containers")
+    task_slots: _int("a slot count per TaskManager", 1, 64) = Field(4, description="slots per TaskManager")
     jobmanager_memory_mb: Annotated[
         _int("a process memory size in MiB", 768, 65536), Field(alias="jobManagerMemoryMb")
-    ] = 1600
+    ] = Field(1600, description="the JobManager's Flink process memory (MiB); its container limit adds 256")
     taskmanager_memory_mb: Annotated[
         _int("a process memory size in MiB", 1024, 65536), Field(alias="taskManagerMemoryMb")
-    ] = 1600
-    checkpoint_interval: _text("a duration such as 500ms, 10s or 2m", _DURATION) = "10s"
-    # The validation job's parallelism; its Kafka sources use at most one subtask per topic partition, so
-    # more than `topics.<name>.partitions` leaves subtasks idle. A change rescales the job from a savepoint.
-    parallelism: _int("a parallelism", 1, 256) = 1
+    ] = Field(1600, description="each TaskManager's Flink process memory (MiB); its container limit adds 256")
+    checkpoint_interval: _text("a duration such as 500ms, 10s or 2m", _DURATION) = Field(
+        "10s",
+        description="the job's exactly-once checkpoint interval: rows become visible in the tables at each checkpoint",
+    )
+    parallelism: _int("a parallelism", 1, 256) = Field(
+        1,
+        description=(
+            "the validation job's parallelism: at most `taskManagers` x `taskSlots`; above a topic's `partitions` its "
+            "source subtasks idle. A change rescales the job from a savepoint"
+        ),
+    )
 
     @model_validator(mode="after")
     def _slots_for_the_job(self) -> FlinkSettings:
@@ -303,11 +385,23 @@ class FlinkSettings(_Section):
 
 
 class TrinoSettings(_Section):
-    enabled: Switch = True  # false: no Trino, and no dbt (it runs through Trino)
-    port: Port = 8080  # HTTP: the CLI, JDBC and the web UI on the host
-    memory_mb: _int("a memory limit in MiB", 1024, 65536) = 2560
+    """`trino`: Trino on the lake, and the dbt image that runs through it."""
+
+    enabled: Switch = Field(
+        True, description="run Trino and build the dbt image; false: neither (dbt runs through Trino)"
+    )
+    port: Port = Field(8080, description="host port of Trino's HTTP endpoint: the CLI, JDBC and the Web UI")
+    memory_mb: _int("a memory limit in MiB", 1024, 65536) = Field(
+        2560, description="Trino's container memory limit (MiB)"
+    )
     # Trino's default heap is 80 % of the machine's memory, whatever the container's limit: always bounded.
-    heap_mb: _int("a JVM heap size in MiB", 512, 32768) = 1536
+    heap_mb: _int("a JVM heap size in MiB", 512, 32768) = Field(
+        1536,
+        description=(
+            "Trino's JVM heap (MiB); must leave 512 of `memoryMb` free. Queries may use 3/8 of it, and 1/4 is kept as "
+            "headroom"
+        ),
+    )
 
     @model_validator(mode="after")
     def _heap_fits(self) -> TrinoSettings:
@@ -328,9 +422,17 @@ class MaintenanceSettings(_Section):
     """`dagster.maintenance`: the table maintenance of every streaming-written table (Trino's `optimize`,
     `optimize_manifests`, `expire_snapshots`, `remove_orphan_files`), run by `table_maintenance_job`."""
 
-    schedule: Cron = "0 3 * * *"  # daily, at 03:00 UTC
-    snapshot_retention: Duration = "24h"  # snapshots older than this are expired (time travel reaches back this far)
-    orphan_file_retention: Duration = "24h"  # files no snapshot references, older than this, are deleted
+    schedule: Cron = Field("0 3 * * *", description="when `table_maintenance_job` runs (cron, UTC)")
+    snapshot_retention: Duration = Field(
+        "24h", description="snapshots older than this are expired (time travel reaches this far back); at least 1h"
+    )
+    orphan_file_retention: Duration = Field(
+        "24h",
+        description=(
+            "files no snapshot references, older than this, are deleted; at least 1h (well above the checkpoint "
+            "interval, so a commit in flight keeps its files)"
+        ),
+    )
 
     @model_validator(mode="after")
     def _retentions_safe(self) -> MaintenanceSettings:
@@ -347,34 +449,74 @@ class DagsterSettings(_Section):
     """`dagster`: orchestration and data-quality monitoring (components/dagster.py). On with Trino, as it
     queries and runs dbt through it."""
 
-    enabled: Switch = True
-    port: Port = 3000  # the web UI and its GraphQL API on the host
-    memory_mb: _int("a memory limit in MiB", 768, 65536) = 1536  # the code server, where runs execute
-    schedules_running: Switch = True  # false: schedules start stopped (test stacks that trigger runs themselves)
-    quarantine_max_per_hour: _int("a record count", 0, 1_000_000_000) = 100  # per quarantine table (the guide's alert)
-    # valid / (valid + quarantined) per event type over the last hour; the generators' injected problems
-    # alone send 5-15 % of a type's events to quarantine.
-    dq_score_floor: Fraction = 0.8
-    suspicious_rate_max: Fraction = 0.2  # flagged / all rows per silver table over the last hour
-    freshness_max_age: Duration = "5m"  # newest bronze row of a generated type, at most this old
-    maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
+    enabled: Switch = Field(
+        True,
+        description=(
+            "run Dagster; unset: as `trino.enabled` (it queries and runs dbt through Trino, so true needs "
+            "`trino.enabled: true`)"
+        ),
+    )
+    port: Port = Field(3000, description="host port of the Dagster UI and its GraphQL API")
+    memory_mb: _int("a memory limit in MiB", 768, 65536) = Field(
+        1536, description="memory limit of the code server, where runs execute (MiB)"
+    )
+    schedules_running: Switch = Field(
+        True, description="schedules run from the start; false starts them stopped (turn them on in the UI)"
+    )
+    quarantine_max_per_hour: _int("a record count", 0, 1_000_000_000) = Field(
+        100,
+        description=(
+            "the quarantine-volume check fails when a quarantine table got more records than this in the last hour"
+        ),
+    )
+    # The generators' injected problems alone send 5-15 % of a type's events to quarantine.
+    dq_score_floor: Fraction = Field(
+        0.8,
+        description=(
+            "the data-quality score check fails below it: valid / (valid + quarantined) per event type over the last "
+            "hour"
+        ),
+    )
+    suspicious_rate_max: Fraction = Field(
+        0.2,
+        description=(
+            "the suspicious-flag check fails when more of a silver table's last-hour rows than this carry a flag"
+        ),
+    )
+    freshness_max_age: Duration = Field(
+        "5m", description="the freshness check fails when the newest bronze row of a type whose generator runs is older"
+    )
+    maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings, description="table maintenance")
 
 
 class ValidationConfig(_Section):
-    currencies: Annotated[list[Currency], Field(min_length=1), Form("a list of 3-letter ISO currency codes")] = list(
-        ValidationSettings().currencies
+    """`validation`: the settings of the validation job's rules (the rules: flink_jobs/README.md)."""
+
+    currencies: Annotated[list[Currency], Field(min_length=1), Form("a list of 3-letter ISO currency codes")] = Field(
+        list(ValidationSettings().currencies),
+        description="accepted currencies (matched case-insensitively); others are quarantined as `INVALID_CURRENCY`",
     )
     max_amount: Annotated[
         Decimal,
         Field(gt=0, lt=_AMOUNT_BOUND, allow_inf_nan=False),
         Form(f"a positive amount below {_AMOUNT_BOUND} (bronze holds DECIMAL(10, 2))"),
-    ] = ValidationSettings().max_amount
+    ] = Field(
+        ValidationSettings().max_amount,
+        description=(
+            "amounts above it, as sent (`1000000.004` is above), are quarantined as `INVALID_AMOUNT_TOO_LARGE`; bronze"
+            " rounds amounts half-up to cents"
+        ),
+    )
 
 
 class GeneratorConfig(_Section):
-    enabled: Switch = True
-    interval: _text("a duration such as 500ms, 2s or 1m", _DURATION) | None = None  # None: the type's default
-    events_per_interval: _int("an event count", 1, 100_000) = 1
+    """`generators.<type>`: the JR generator of one event type."""
+
+    enabled: Switch = Field(True, description="run this generator; refunds and disputes need charges on")
+    interval: _text("a duration such as 500ms, 2s or 1m", _DURATION) | None = Field(
+        None, description="time between batches; unset: the event type's interval"
+    )
+    events_per_interval: _int("an event count", 1, 100_000) = Field(1, description="events per batch")
 
 
 @dataclass(frozen=True)
@@ -411,7 +553,12 @@ Generators = create_model(
 )
 # `problemRates`: each template problem's rate by its camelCase name (nullVariation for NULL_VARIATION).
 ProblemRates = create_model(
-    "ProblemRates", __base__=_Section, **{key.lower(): (Fraction, default) for key, default in DEFAULT_RATES.items()}
+    "ProblemRates",
+    __base__=_Section,
+    **{
+        key.lower(): (Fraction, Field(default, description="fraction of events with this problem, drawn per event"))
+        for key, default in DEFAULT_RATES.items()
+    },
 )
 
 
@@ -420,20 +567,26 @@ class StackConfig(_Section):
 
     name_prefix: _text(
         "lower-case letters, digits, '.', '_' or '-' (at most 41 characters)", r"^[a-z0-9][a-z0-9_.-]{0,40}$"
+    ) = Field(
+        description="prefix of every Docker object name (network, containers, volumes); unset: `lakehouse-<stack>`"
     )
-    bind_address: Annotated[IPvAnyAddress, Form("an IP address such as 127.0.0.1")]
-    base_image: BaseImageSettings = Field(default_factory=BaseImageSettings)
-    kafka: KafkaConfig = Field(default_factory=KafkaConfig)
+    bind_address: Annotated[IPvAnyAddress, Form("an IP address such as 127.0.0.1")] = Field(
+        description="host address that published ports listen on; unset: `127.0.0.1`"
+    )
+    base_image: BaseImageSettings = Field(default_factory=BaseImageSettings, description="the base image")
+    kafka: KafkaConfig = Field(default_factory=KafkaConfig, description="Kafka")
     # Every event type's topic, with its settings from here if any; and any other topic named here.
-    topics: Annotated[dict[TopicName, TopicConfig], Form("a mapping of topic name to settings")] = {}
-    minio: MinioConfig = Field(default_factory=MinioConfig)
-    catalog: CatalogConfig = Field(default_factory=CatalogConfig)
-    flink: FlinkSettings = Field(default_factory=FlinkSettings)
-    trino: TrinoSettings = Field(default_factory=TrinoSettings)
-    dagster: DagsterSettings = Field(default_factory=DagsterSettings)
-    validation: ValidationConfig = Field(default_factory=ValidationConfig)
-    generators: Generators = Field(default_factory=Generators)  # type: ignore[valid-type]
-    problem_rates: ProblemRates = Field(default_factory=ProblemRates)  # type: ignore[valid-type]
+    topics: Annotated[dict[TopicName, TopicConfig], Form("a mapping of topic name to settings")] = Field(
+        {}, description="settings of the event types' topics, and more topics"
+    )
+    minio: MinioConfig = Field(default_factory=MinioConfig, description="object storage")
+    catalog: CatalogConfig = Field(default_factory=CatalogConfig, description="the Iceberg catalog")
+    flink: FlinkSettings = Field(default_factory=FlinkSettings, description="Flink and the validation job")
+    trino: TrinoSettings = Field(default_factory=TrinoSettings, description="Trino and dbt")
+    dagster: DagsterSettings = Field(default_factory=DagsterSettings, description="Dagster")
+    validation: ValidationConfig = Field(default_factory=ValidationConfig, description="the validation rules' settings")
+    generators: Generators = Field(default_factory=Generators, description="the JR generators")  # type: ignore[valid-type]
+    problem_rates: ProblemRates = Field(default_factory=ProblemRates, description="injected problems")  # type: ignore[valid-type]
 
     @model_validator(mode="before")
     @classmethod

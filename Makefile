@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt dq maintenance dagster-screenshot idle-cost bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts docs lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt dq maintenance dagster-screenshot idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ format: bootstrap ## apply ruff's fixes and formatting
 
 dbt-artifacts: ## rewrite the dbt files generated from payments/ (sources.yml, event fields macro, seeds): run after changing payments/
 	$(VENV)/bin/python -m tools.dbt_artifacts
+
+docs: ## rewrite docs/configuration.md from the config models: run after changing a config field
+	$(VENV)/bin/python -m tools.config_reference
 
 lock: ## re-resolve requirements.in into the fully pinned requirements.txt
 	rm -rf .lock-venv && python3 -m venv .lock-venv

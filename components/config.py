@@ -555,8 +555,9 @@ Generators = create_model(
 ProblemRates = create_model(
     "ProblemRates",
     __base__=_Section,
+    __doc__="`problemRates`: how often the generators inject each data-quality problem, drawn per event.",
     **{
-        key.lower(): (Fraction, Field(default, description="fraction of events with this problem, drawn per event"))
+        key.lower(): (Fraction, Field(default, description="fraction of events with this problem"))
         for key, default in DEFAULT_RATES.items()
     },
 )

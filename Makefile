@@ -92,12 +92,12 @@ generators-burst: stack ## benchmark burst: BURST (default 100000) events per ty
 flink-sql: stack ## the Flink SQL client on the Iceberg tables (SQL="..." runs statements and exits)
 	$(VENV)/bin/python tools/flink_sql.py --stack $(STACK) $(if $(SQL),-e "$(SQL)")
 
-flink-attach: flink-sql ## the guide's name for make flink-sql
+flink-attach: flink-sql ## the same as make flink-sql
 
 status: stack ## every container's health, the job's state, consumer lag per topic, rows per table
 	$(VENV)/bin/python tools/status.py --stack $(STACK)
 
-docker-status: status ## the guide's name for make status
+docker-status: status ## the same as make status
 
 dq: stack ## run payment_dq_monitoring_job in the stack's Dagster now; print every check's outcome
 	$(VENV)/bin/python tools/dagster_run.py --stack $(STACK) payment_dq_monitoring_job

@@ -141,9 +141,10 @@ def _one_per_name(model: type[BaseModel]) -> type[BaseModel] | None:
 
 
 def _about(model: type[BaseModel]) -> str:
-    """The first docstring up the model's bases, short of the generic section's."""
+    """The first docstring up the model's bases, short of the generic section's (a base of every section)."""
+    generic = models.StackConfig.__mro__[1:]
     for cls in model.__mro__:
-        if cls in (models._Section, BaseModel, object):
+        if cls in generic:
             break
         if cls.__doc__:
             return inspect.cleandoc(cls.__doc__)
@@ -177,11 +178,6 @@ def sections(model: type[BaseModel] = models.StackConfig, path: str = "") -> Ite
     for inner, key, about in below:
         for section in sections(inner, key):
             yield section if section.path != key else Section(key, about, section.keys)
-
-
-def secrets() -> dict[str, str]:
-    """The secret keys and what each is."""
-    return dict(SECRETS)
 
 
 def _value(value: Any, top_level: bool) -> str:
@@ -270,7 +266,7 @@ def render() -> str:
         "",
         "| key | description |",
         "| --- | --- |",
-        *(f"| `{key}` | {_cell(text)} |" for key, text in secrets().items()),
+        *(f"| `{key}` | {_cell(text)} |" for key, text in SECRETS.items()),
         "",
     ]
     return "\n".join(lines)

@@ -105,7 +105,7 @@ dq: stack ## run payment_dq_monitoring_job in the stack's Dagster now; print eve
 maintenance: stack ## run table_maintenance_job now (compaction, snapshot expiry, orphan files)
 	$(VENV)/bin/python tools/dagster_run.py --stack $(STACK) table_maintenance_job
 
-dagster-screenshot: stack ## the README's picture of the Dagster UI (PAGE=/assets), with headless Chromium
+dagster-screenshot: stack ## the pictures of the Dagster UI in docs/serving.md (PAGE=/assets), with headless Chromium
 	$(VENV)/bin/python tools/dagster_screenshot.py --stack $(STACK) --page $(or $(PAGE),/assets)
 
 docker-logs: ## a service's logs, followed (SERVICE=kafka, flink-jobmanager, trino, ...; every service when unset)

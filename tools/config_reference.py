@@ -105,15 +105,17 @@ def _bounds(info: FieldInfo) -> str:
         annotated_types.Le: ("≤", "le"),
         annotated_types.Lt: ("&lt;", "lt"),
     }
+    # A bound whose number the form names ("a TCP port number in 1..65535") is stated already.
+    stated = set(re.findall(r"\d+", _form(info)))
     parts = []
     for m in _metadata(info):
         if type(m) in words:
             sign, attr = words[type(m)]
-            parts.append(f"{sign} {getattr(m, attr)}")
+            if str(getattr(m, attr)) not in stated:
+                parts.append(f"{sign} {getattr(m, attr)}")
         elif isinstance(m, annotated_types.MinLen) and m.min_length:
             parts.append(f"at least {m.min_length} item{'s' if m.min_length > 1 else ''}")
-    # A form with numbers in it ("a TCP port number in 1..65535") states its bounds already.
-    return "" if re.search(r"\d", _form(info)) else ", ".join(parts)
+    return ", ".join(parts)
 
 
 def _section_of(annotation: Any) -> type[BaseModel] | None:
@@ -171,7 +173,7 @@ def sections(model: type[BaseModel] = models.StackConfig, path: str = "") -> Ite
             below.append((named, f"{key}.<name>", _about(named)))
         else:
             bounds = _bounds(info)
-            accepts = _form(info) + (f" ({bounds})" if bounds else "")
+            accepts = _form(info) + (f"; {bounds}" if bounds else "")
             keys.append(Key(key, _default(info), accepts, info.description or ""))
     if keys:
         yield Section(path, _about(model) if path else "", tuple(keys))

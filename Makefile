@@ -19,7 +19,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 
 PULUMI := pulumi --non-interactive --stack $(STACK)
 
-.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt dq maintenance dagster-screenshot idle-cost bench clean-images env
+.PHONY: help bootstrap stack up down preview refresh outputs test test-faults test-unit lint format dbt-artifacts docs lock generators-logs flink-sql flink-attach status docker-status docker-logs trino dbt dq maintenance dagster-screenshot idle-cost bench clean-images env
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ format: bootstrap ## apply ruff's fixes and formatting
 dbt-artifacts: ## rewrite the dbt files generated from payments/ (sources.yml, event fields macro, seeds): run after changing payments/
 	$(VENV)/bin/python -m tools.dbt_artifacts
 
+docs: ## rewrite docs/configuration.md from the config models: run after changing a config field
+	$(VENV)/bin/python -m tools.config_reference
+
 PIP_TOOLS_VERSION := 7.7.0
 # Versions already pinned in requirements.txt stay unless requirements.in needs others: delete a line to move it.
 lock: ## resolve requirements.in into requirements.txt, every version pinned with its hashes (pip-tools, in a throwaway venv)
@@ -92,12 +95,12 @@ generators-burst: stack ## benchmark burst: BURST (default 100000) events per ty
 flink-sql: stack ## the Flink SQL client on the Iceberg tables (SQL="..." runs statements and exits)
 	$(VENV)/bin/python -m lakehouse.flink_sql --stack $(STACK) $(if $(SQL),-e "$(SQL)")
 
-flink-attach: flink-sql ## the guide's name for make flink-sql
+flink-attach: flink-sql ## the same as make flink-sql
 
 status: stack ## every container's health, the job's state, consumer lag per topic, rows per table
 	$(VENV)/bin/python -m lakehouse.status --stack $(STACK)
 
-docker-status: status ## the guide's name for make status
+docker-status: status ## the same as make status
 
 dq: stack ## run payment_dq_monitoring_job in the stack's Dagster now; print every check's outcome
 	$(VENV)/bin/python -m lakehouse.dagster_run --stack $(STACK) payment_dq_monitoring_job
@@ -105,7 +108,7 @@ dq: stack ## run payment_dq_monitoring_job in the stack's Dagster now; print eve
 maintenance: stack ## run table_maintenance_job now (compaction, snapshot expiry, orphan files)
 	$(VENV)/bin/python -m lakehouse.dagster_run --stack $(STACK) table_maintenance_job
 
-dagster-screenshot: stack ## the README's picture of the Dagster UI (PAGE=/assets), with headless Chromium
+dagster-screenshot: stack ## the pictures of the Dagster UI in docs/serving.md (PAGE=/assets), with headless Chromium
 	$(VENV)/bin/python -m lakehouse.dagster_screenshot --stack $(STACK) --page $(or $(PAGE),/assets)
 
 docker-logs: ## a service's logs, followed (SERVICE=kafka, flink-jobmanager, trino, ...; every service when unset)

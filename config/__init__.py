@@ -15,8 +15,8 @@ from config.dagster import DagsterSettings, MaintenanceSettings
 from config.docker import BaseImageSettings, DockerNaming
 from config.engines import FlinkExternal, FlinkSettings, TrinoSettings
 from config.errors import ConfigError
-from config.fields import NAMESPACE, duration_seconds
-from config.kafka import DEFAULT_TOPIC_CONFIG, KafkaExternal, KafkaSettings, TopicSettings
+from config.fields import NAMESPACE, Form, duration_seconds
+from config.kafka import DEFAULT_TOPIC_CONFIG, KafkaConfig, KafkaExternal, KafkaSettings, TopicSettings
 from config.loader import StackSettings, load
 from config.pipeline import GeneratorSettings
 from config.stack import StackConfig
@@ -33,7 +33,9 @@ __all__ = [
     "DockerNaming",
     "FlinkExternal",
     "FlinkSettings",
+    "Form",
     "GeneratorSettings",
+    "KafkaConfig",
     "KafkaExternal",
     "KafkaSettings",
     "MaintenanceSettings",

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import Field
+
 from config.fields import Section, text_field
 
 COMPONENT_LABEL = "io.streaming-lakehouse.component"
 
 
 class BaseImageSettings(Section):
-    suite: text_field("a Debian suite name such as trixie", r"^[a-z]+$") = "trixie"
-    ca_dir: text_field("an absolute directory path", r"^/") = "/usr/local/share/ca-certificates"
+    """`baseImage`: the Debian base image every service image is built on."""
+
+    suite: text_field("a Debian suite name such as trixie", r"^[a-z]+$") = Field(
+        "trixie", description="Debian suite of the base image"
+    )
+    ca_dir: text_field("an absolute directory path", r"^/") = Field(
+        "/usr/local/share/ca-certificates",
+        description="extra CA certificates (`*.crt`) on the host to trust inside every image",
+    )
 
 
 @dataclass(frozen=True)

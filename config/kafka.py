@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import StrictBool, StrictInt, StrictStr, model_validator
+from pydantic import Field, StrictBool, StrictInt, StrictStr, model_validator
 
 from config.fields import Form, HostPorts, Port, Section, int_field, rule, text_field
 from providers.kafka.security import KafkaClientSecurity
@@ -15,20 +15,29 @@ class KafkaExternal(Section):
     """`kafka.external`: brokers the stack does not run; topics are still created and managed on them.
     The SASL password is the secret `kafkaSaslPassword`."""
 
-    bootstrap_servers: HostPorts  # as this machine reaches the brokers (Pulumi manages the topics from here)
-    engine_bootstrap_servers: HostPorts | None = None  # as Flink and the generators reach them; default the same
+    bootstrap_servers: HostPorts = Field(
+        description="the brokers as this machine reaches them (Pulumi manages the topics from here)"
+    )
+    engine_bootstrap_servers: HostPorts | None = Field(
+        None, description="the brokers as Flink and the generators reach them; unset: the same"
+    )
     security_protocol: Annotated[
         Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"],
         Form("one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL"),
-    ] = "PLAINTEXT"
+    ] = Field("PLAINTEXT", description="how clients connect: TLS (SSL), SASL authentication, both or neither")
     sasl_mechanism: (
         Annotated[
             Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], Form("one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512")
         ]
         | None
-    ) = None
-    sasl_username: text_field("a user name", r"^\S+$") | None = None
-    ca_file: text_field("an absolute path to a PEM file of CA certificates", r"^/") | None = None
+    ) = Field(None, description="the SASL mechanism; required with a SASL_* securityProtocol")
+    sasl_username: text_field("a user name", r"^\S+$") | None = Field(
+        None, description="the SASL user; its password is the secret `kafkaSaslPassword`"
+    )
+    ca_file: text_field("an absolute path to a PEM file of CA certificates", r"^/") | None = Field(
+        None,
+        description="CA certificates of the brokers' TLS listener; read at preview and handed to the engines inline",
+    )
 
     @model_validator(mode="after")
     def _security_complete(self) -> KafkaExternal:
@@ -44,12 +53,26 @@ class KafkaExternal(Section):
 
 
 class KafkaConfig(Section):
-    external: KafkaExternal | None = None  # set: use these brokers instead of running Kafka
+    """`kafka`: the stack's Kafka broker (KRaft, one node), or brokers it does not run."""
+
+    external: KafkaExternal | None = Field(
+        None, description="brokers the stack does not run: set, it starts no Kafka container"
+    )
     # Put before every topic name the stack declares, so several stacks can share one Kafka cluster.
-    topic_prefix: text_field("letters, digits, '.', '_' or '-'", r"^[A-Za-z0-9._-]{0,100}$") = ""
-    host_port: Port = 9092
-    memory_mb: int_field("a memory limit in MiB", 256, 65536) = 1024
-    heap_mb: int_field("a JVM heap size in MiB", 128, 32768) = 512
+    topic_prefix: text_field("letters, digits, '.', '_' or '-'", r"^[A-Za-z0-9._-]{0,100}$") = Field(
+        "",
+        description=(
+            "put before every topic name the stack declares (its generators and job use the prefixed names), so"
+            " several stacks can share one Kafka cluster"
+        ),
+    )
+    host_port: Port = Field(9092, description="host port of Kafka's external listener")
+    memory_mb: int_field("a memory limit in MiB", 256, 65536) = Field(
+        1024, description="the broker's container memory limit (MiB)"
+    )
+    heap_mb: int_field("a JVM heap size in MiB", 128, 32768) = Field(
+        512, description="the broker's JVM heap (MiB), below `memoryMb`"
+    )
 
     @model_validator(mode="after")
     def _heap_fits(self) -> KafkaConfig:
@@ -77,12 +100,20 @@ class KafkaSettings(KafkaConfig):
 
 
 class TopicConfig(Section):
-    partitions: int_field("a partition count", 1, 1000) = 1
-    replication_factor: int_field("a replication factor (single broker)", 1, 1) = 1
+    """`topics.<name>`: one Kafka topic. Every event type's topic exists whether named here or not."""
+
+    partitions: int_field("a partition count", 1, 1000) = Field(
+        1, description="partitions; increases apply in place, decreases are refused at preview"
+    )
+    replication_factor: int_field("a replication factor (single broker)", 1, 1) = Field(
+        1, description="replicas of each partition; the stack's single broker allows 1"
+    )
     config: Annotated[
         dict[str, StrictStr | StrictInt | StrictBool],
         Form("a mapping of Kafka topic config names to values"),
-    ] = {}
+    ] = Field(
+        {}, description="any Kafka topic config, over the stack's defaults for every topic; changes apply in place"
+    )
 
 
 DEFAULT_TOPIC_CONFIG = {"retention.ms": str(7 * 24 * 3600 * 1000), "cleanup.policy": "delete"}

@@ -20,14 +20,26 @@ _AMOUNT_BOUND = Decimal("100000000")
 
 
 class ValidationConfig(Section):
-    currencies: Annotated[list[Currency], Field(min_length=1), Form("a list of 3-letter ISO currency codes")] = list(
-        ValidationSettings().currencies
+    """`validation`: the settings of the validation job's rules (the rules: flink_jobs/README.md)."""
+
+    currencies: Annotated[list[Currency], Field(min_length=1), Form("a list of 3-letter ISO currency codes")] = Field(
+        list(ValidationSettings().currencies),
+        description=(
+            "accepted ISO 4217 currencies with at most 2 decimals (bronze's scale), matched in ASCII whatever the"
+            " case; others are quarantined as `INVALID_CURRENCY`"
+        ),
     )
     max_amount: Annotated[
         Decimal,
         Field(gt=0, lt=_AMOUNT_BOUND, allow_inf_nan=False),
         Form(f"a positive amount below {_AMOUNT_BOUND} (bronze holds DECIMAL(10, 2))"),
-    ] = ValidationSettings().max_amount
+    ] = Field(
+        ValidationSettings().max_amount,
+        description=(
+            "amounts above it are quarantined as `INVALID_AMOUNT_TOO_LARGE`; amounts are stored as sent, never"
+            " rounded (one finer than its currency's minor unit is `INVALID_AMOUNT_PRECISION`)"
+        ),
+    )
 
     @model_validator(mode="after")
     def _currencies_bronze_holds(self) -> ValidationConfig:
@@ -45,9 +57,13 @@ class ValidationConfig(Section):
 
 
 class GeneratorConfig(Section):
-    enabled: Switch = True
-    interval: text_field("a duration such as 500ms, 2s or 1m", DURATION) | None = None  # None: the type's default
-    events_per_interval: int_field("an event count", 1, 100_000) = 1
+    """`generators.<type>`: the JR generator of one event type."""
+
+    enabled: Switch = Field(True, description="run this generator; refunds and disputes need charges on")
+    interval: text_field("a duration such as 500ms, 2s or 1m", DURATION) | None = Field(
+        None, description="time between batches; unset: the event type's interval"
+    )
+    events_per_interval: int_field("an event count", 1, 100_000) = Field(1, description="events per batch")
 
 
 @dataclass(frozen=True)
@@ -84,5 +100,11 @@ Generators = create_model(
 )
 # `problemRates`: each template problem's rate by its camelCase name (nullVariation for NULL_VARIATION).
 ProblemRates = create_model(
-    "ProblemRates", __base__=Section, **{key.lower(): (Fraction, default) for key, default in DEFAULT_RATES.items()}
+    "ProblemRates",
+    __base__=Section,
+    __doc__="`problemRates`: how often the generators inject each data-quality problem, drawn per event.",
+    **{
+        key.lower(): (Fraction, Field(default, description="fraction of events with this problem"))
+        for key, default in DEFAULT_RATES.items()
+    },
 )

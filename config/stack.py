@@ -20,20 +20,26 @@ class StackConfig(Section):
 
     name_prefix: text_field(
         "lower-case letters, digits, '.', '_' or '-' (at most 41 characters)", r"^[a-z0-9][a-z0-9_.-]{0,40}$"
+    ) = Field(
+        description="prefix of every Docker object name (network, containers, volumes); unset: `lakehouse-<stack>`"
     )
-    bind_address: Annotated[IPvAnyAddress, Form("an IP address such as 127.0.0.1")]
-    base_image: BaseImageSettings = Field(default_factory=BaseImageSettings)
-    kafka: KafkaConfig = Field(default_factory=KafkaConfig)
+    bind_address: Annotated[IPvAnyAddress, Form("an IP address such as 127.0.0.1")] = Field(
+        description="host address that published ports listen on; unset: `127.0.0.1`"
+    )
+    base_image: BaseImageSettings = Field(default_factory=BaseImageSettings, description="the base image")
+    kafka: KafkaConfig = Field(default_factory=KafkaConfig, description="Kafka")
     # Every event type's topic, with its settings from here if any; and any other topic named here.
-    topics: Annotated[dict[TopicName, TopicConfig], Form("a mapping of topic name to settings")] = {}
-    minio: MinioConfig = Field(default_factory=MinioConfig)
-    catalog: CatalogConfig = Field(default_factory=CatalogConfig)
-    flink: FlinkSettings = Field(default_factory=FlinkSettings)
-    trino: TrinoSettings = Field(default_factory=TrinoSettings)
-    dagster: DagsterSettings = Field(default_factory=DagsterSettings)
-    validation: ValidationConfig = Field(default_factory=ValidationConfig)
-    generators: Generators = Field(default_factory=Generators)  # type: ignore[valid-type]
-    problem_rates: ProblemRates = Field(default_factory=ProblemRates)  # type: ignore[valid-type]
+    topics: Annotated[dict[TopicName, TopicConfig], Form("a mapping of topic name to settings")] = Field(
+        {}, description="settings of the event types' topics, and more topics"
+    )
+    minio: MinioConfig = Field(default_factory=MinioConfig, description="object storage")
+    catalog: CatalogConfig = Field(default_factory=CatalogConfig, description="the Iceberg catalog")
+    flink: FlinkSettings = Field(default_factory=FlinkSettings, description="Flink and the validation job")
+    trino: TrinoSettings = Field(default_factory=TrinoSettings, description="Trino and dbt")
+    dagster: DagsterSettings = Field(default_factory=DagsterSettings, description="Dagster")
+    validation: ValidationConfig = Field(default_factory=ValidationConfig, description="the validation rules' settings")
+    generators: Generators = Field(default_factory=Generators, description="the JR generators")
+    problem_rates: ProblemRates = Field(default_factory=ProblemRates, description="injected problems")
 
     @model_validator(mode="before")
     @classmethod

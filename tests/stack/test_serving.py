@@ -303,9 +303,9 @@ def test_a_second_run_with_no_new_input_changes_no_silver_table(dbt_runs):
 
 
 def test_a_streaming_table_keeps_its_snapshot_history_and_trino_travels_in_it(outputs, query):
-    """The catalog keeps every commit of the job (docs/catalog.md): the snapshots of a bronze table form
-    one chain of parents, and Trino's `FOR VERSION AS OF` an earlier one returns the rows of that moment,
-    the same rows the table's own metadata says it had then."""
+    """The catalog keeps every commit of the job (docs/decisions/0001-iceberg-rest-catalog.md): the snapshots
+    of a bronze table form one chain of parents, and Trino's `FOR VERSION AS OF` an earlier one returns the
+    rows of that moment, the same rows the table's own metadata says it had then."""
     table = Lake(outputs).table(EVENT_TYPES[0].bronze_table)
     snapshots = {s.snapshot_id: s for s in table.snapshots()}
     assert len(snapshots) >= 3, "the generators have been landing charges for several checkpoints"

@@ -19,6 +19,8 @@ from payments.events import EVENT_TYPES
 from providers.polling import poll_until
 from tests.stack.ground_truth import Sender, assert_exactly_once, landed_once_caught_up
 
+pytestmark = [pytest.mark.docker, pytest.mark.stack]  # drives a real stack
+
 CHECKPOINTS_AFTER = 2  # checkpoints that must complete once the worst cases were consumed
 CHECKPOINT_WAIT_S = 300
 

@@ -2,8 +2,7 @@
 
 import pulumi
 
-from components import config
-from components import trino as trino_service
+import config
 from components.catalog import IcebergCatalog, IcebergCatalogArgs
 from components.dagster import Dagster, DagsterArgs
 from components.dbt import DbtRuntime, DbtRuntimeArgs
@@ -73,10 +72,9 @@ if trino and settings.dagster.enabled:
             settings,
             foundation.network_name,
             foundation.base_image_ref,
-            trino_host=trino_service.INTERNAL_HOST,
-            trino_port=trino_service.HTTP_PORT,
-            trino_catalog=trino_service.CATALOG,
-            depends_on=[trino.container],
+            trino_host=trino.internal_host,
+            trino_port=trino.http_port,
+            trino_catalog=trino.catalog,
         ),
     )
 generators = Generators(

@@ -4,8 +4,9 @@
 
 Phases, in order: memory at rest; throughput of the limit, the peer and ours on one pre-produced backlog
 (`--repeats` rounds); freshness at the generators' rates and ten times them, for the stack's checkpoint
-interval and 2 s; with `--lifecycle`, the time `make down`, `make up` (images built) and a no-op
-`make up` take on this stack (it destroys the stack's data, so it is not run by default).
+interval and 2 s; the worst input (1 MiB payloads) judged by the job's functions against an ordinary
+event; with `--lifecycle`, the time `make down`, `make up` (images built) and a no-op `make up` take on
+this stack (it destroys the stack's data, so it is not run by default).
 Everything the benchmarks create (topics, a namespace per run, containers) is removed at the end.
 """
 
@@ -22,14 +23,14 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import freshness, memory, report, throughput
+from bench import freshness, memory, report, strict_input, throughput
 from bench.stack import BENCH_LABEL, BenchStack
-from components.config import duration_seconds
+from config import duration_seconds
 from providers.flink.rest import FlinkRest
 
 ROOT = Path(__file__).parent.parent
 RESULTS = ROOT / "bench" / "results.json"  # every figure of the last run of each phase, as measured
-PHASES = ("throughput", "freshness")
+PHASES = ("throughput", "freshness", "strict_input")
 
 
 def now() -> str:
@@ -118,6 +119,12 @@ def main() -> None:
                     figures["freshness"].append(asdict(run))
                     print(f"freshness at {checkpoint:g}s, {multiplier}x: {len(run.latencies_s)} rows")
             measured_at["freshness"] = now()
+        if "strict_input" not in args.skip:
+            judged = strict_input.measure(stack)
+            figures["strict_input"] = [{**asdict(j), "ratio": j.ratio} for j in judged]
+            measured_at["strict_input"] = now()
+            for j in judged:
+                print(f"worst input, {j.family}: {j.worst_ms:.1f} ms, {j.ratio:,.0f}x an ordinary {j.event_name}")
     finally:
         for container in stack.docker.containers.list(all=True, filters={"label": f"{BENCH_LABEL}={stack.run}"}):
             container.remove(force=True, v=True)

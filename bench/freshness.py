@@ -18,7 +18,7 @@ from pyiceberg.expressions import GreaterThan
 
 from bench.ours import validation_job
 from bench.stack import BenchError, BenchStack
-from components.config import duration_seconds
+from config import duration_seconds
 from payments.cases import valid_event
 from payments.events import EVENT_TYPES, EventType
 

@@ -29,6 +29,7 @@ from bench.stack import BENCH_LABEL, BenchError, BenchStack
 from components.service import build_service_image
 from payments.events import CHARGES
 from providers.iceberg.catalog import s3_io_properties
+from providers.polling import poll_until
 
 CONNECT_PORT = 8083
 CONNECTOR_CLASS = "org.apache.iceberg.connect.IcebergSinkConnector"
@@ -145,13 +146,16 @@ def sink_rate(
     try:
         started = time.monotonic()
         connect.start_sink(name, topic, table, commit_interval_ms, tasks)
-        deadline = started + 1800
-        while time.monotonic() < deadline:
+
+        def committed() -> float | None:
             if stack.committed_records([table]) >= records:
                 return records / (time.monotonic() - started)
             if failed := connect.failed_tasks(name):
                 raise BenchError(f"the Iceberg sink's task failed: {failed[0]}")
-            time.sleep(0.5)
+            return None
+
+        if (rate := poll_until(committed, 1800, 0.5)) is not None:
+            return rate
         raise BenchError(f"the Iceberg sink committed {stack.committed_records([table])} of {records} in 1800s")
     finally:
         connect.http.delete(f"{connect.url}/connectors/{name}", timeout=30)

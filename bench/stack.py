@@ -17,8 +17,9 @@ from pyiceberg.catalog.rest import RestCatalog
 from pyiceberg.exceptions import NoSuchNamespaceError
 from pyiceberg.table import Table
 
-from providers.docker._client import LABEL_STACK, client
-from tools.outputs import stack_outputs
+from lakehouse.outputs import stack_outputs
+from providers.docker.client import LABEL_STACK, client
+from providers.polling import poll_until
 
 BENCH_LABEL = "streaming-lakehouse.bench"  # on every container the benchmarks start: removed at the end
 
@@ -125,11 +126,15 @@ class BenchStack:
 
     def wait_committed(self, identifiers: list[str], records: int, timeout_s: float, poll_s: float = 0.5) -> float:
         """Block until `records` rows are committed across `identifiers`; the monotonic time it was seen."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if (seen := self.committed_records(identifiers)) >= records:
-                return time.monotonic()
-            time.sleep(poll_s)
+        seen = 0
+
+        def committed() -> float | None:
+            nonlocal seen
+            seen = self.committed_records(identifiers)
+            return time.monotonic() if seen >= records else None
+
+        if (at := poll_until(committed, timeout_s, poll_s)) is not None:
+            return at
         raise BenchError(f"{seen} of {records} records committed to {', '.join(identifiers)} after {timeout_s:.0f}s")
 
     def drop_namespace(self, namespace: str) -> None:

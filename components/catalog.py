@@ -4,8 +4,8 @@ schema change shows in preview.
 
 It keeps every table's snapshot history (time travel; the Flink committer's recovery check), which
 Nessie, the catalog before it, cannot; Polaris cannot be built from the registries reachable here
-(docs/catalog.md). Clients speak only the Iceberg REST protocol to this component, so another REST
-catalog can replace it behind the same outputs.
+(docs/decisions/0001-iceberg-rest-catalog.md). Clients speak only the Iceberg REST protocol to this
+component, so another REST catalog can replace it behind the same outputs.
 
 With `catalog.external` it runs nothing: the namespace and tables are declared in that catalog, through
 OAuth2 client credentials when the secret `catalogCredential` is set, and engines get the same settings

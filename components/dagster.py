@@ -15,8 +15,8 @@ from typing import Any
 
 import pulumi
 
-from components.config import StackSettings, duration_seconds
-from components.service import ServiceArgs, postgres_database, service_image
+from components.service import ServiceArgs, postgres_database, service_image, when_ready
+from config import StackSettings, duration_seconds
 from orchestration.settings import LakehouseSettings
 from providers.docker import Container, ContainerArgs, ContainerPort, Healthcheck, NetworkAttachment
 
@@ -34,10 +34,11 @@ DB_MEMORY_MB = 256
 
 @dataclass
 class DagsterArgs(ServiceArgs):
-    trino_host: str  # Trino as containers reach it
-    trino_port: int
-    trino_catalog: str  # Trino's name for the Iceberg connector
-    depends_on: list[pulumi.Resource]  # Trino: every check and run queries through it
+    # Trino as containers reach it (`Trino.internal_host`, `http_port`, `catalog`): every check and run
+    # queries through it, so the code server starts once they are known.
+    trino_host: pulumi.Input[str]
+    trino_port: pulumi.Input[int]
+    trino_catalog: pulumi.Input[str]  # Trino's name for the Iceberg connector
 
 
 def lakehouse_settings(settings: StackSettings, trino_host: str, trino_port: int, catalog: str) -> LakehouseSettings:
@@ -90,18 +91,20 @@ class Dagster(pulumi.ComponentResource):
                 opts,
             )
 
-        code = lakehouse_settings(s, args.trino_host, args.trino_port, args.trino_catalog)
+        code = pulumi.Output.all(args.trino_host, args.trino_port, args.trino_catalog).apply(
+            lambda trino: lakehouse_settings(s, *trino).env()
+        )
         serve = f"dagster code-server start -h 0.0.0.0 -p {CODE_SERVER_PORT} -m orchestration.definitions"
         self.code_server = process(
             "code",
             serve.split(),
-            pulumi.ResourceOptions(parent=self, depends_on=[db.container, *args.depends_on]),
+            pulumi.ResourceOptions(parent=self, depends_on=[db.container]),
             hostname=CODE_SERVER_HOST,
             envs={
-                **code.env(),
+                **{name: code[name] for name in LakehouseSettings.env_names()},
                 # dbt's profile (dbt/profiles.yml) and sources (the stack's namespace).
                 "DBT_TRINO_HOST": args.trino_host,
-                "DBT_TRINO_PORT": str(args.trino_port),
+                "DBT_TRINO_PORT": pulumi.Output.from_input(args.trino_port).apply(str),
                 "DBT_SOURCE_NAMESPACE": s.catalog.namespace,
             },
             networks_advanced=[NetworkAttachment(name=args.network_name, aliases=[CODE_SERVER_HOST])],
@@ -129,7 +132,7 @@ class Dagster(pulumi.ComponentResource):
             healthcheck=Healthcheck(tests=["CMD", "python3", "-c", _HTTP_PROBE.format(port=WEBSERVER_PORT)]),
         )
         self.url = f"http://{s.bind_address}:{d.port}"
-        self.code_server_container = self.code_server.container_id.apply(lambda _: s.docker_name("dagster-code"))
+        self.code_server_container = when_ready(self.code_server, s.docker_name("dagster-code"))
         self.register_outputs({"url": self.url})
 
 

@@ -17,7 +17,7 @@ from minio import Minio
 from minio.error import MinioException
 from pyiceberg.catalog.rest import RestCatalog
 
-from components.config import NAMESPACE, ConfigError
+from config import NAMESPACE, ConfigError
 from providers.kafka import KafkaClientSecurity
 
 TIMEOUT_S = 10

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components import external
-from components.service import S3Access, ServiceArgs, data_volume, service_image
+from components.service import S3Access, ServiceArgs, data_volume, service_image, when_ready
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -175,8 +175,6 @@ class FlinkCluster(pulumi.ComponentResource):
         ]
         gateway = ContainerPort(internal=SQL_GATEWAY_PORT, external=f.sql_gateway_port, ip=s.bind_address)
         self.sql_gateway = container(SQL_GATEWAY_HOST, "sql-gateway", [gateway], 768, after_jm)
-        self.rest_url = self.jobmanager.container_id.apply(lambda _: f"http://{s.bind_address}:{f.rest_port}")
-        self.sql_gateway_url = self.sql_gateway.container_id.apply(
-            lambda _: f"http://{s.bind_address}:{f.sql_gateway_port}"
-        )
+        self.rest_url = when_ready(self.jobmanager, f"http://{s.bind_address}:{f.rest_port}")
+        self.sql_gateway_url = when_ready(self.sql_gateway, f"http://{s.bind_address}:{f.sql_gateway_port}")
         self.cluster_id = self.jobmanager.container_id

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.config import StackSettings
+from config import StackSettings
 from providers.docker import BaseImage, BaseImageArgs, Network, NetworkArgs
 
 

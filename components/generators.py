@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from components.config import GeneratorSettings, StackSettings
 from components.service import ServiceArgs, service_image
+from config import GeneratorSettings, StackSettings
 from jr_templates.render import render
 from payments.events import EVENT_TYPES, event_type
 from providers.docker import Container, ContainerArgs, NetworkAttachment

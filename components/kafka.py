@@ -12,7 +12,7 @@ import uuid
 import pulumi
 
 from components import external
-from components.service import ServiceArgs, data_volume, service_image
+from components.service import ServiceArgs, data_volume, service_image, when_ready
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -122,7 +122,5 @@ class KafkaBroker(pulumi.ComponentResource):
             ),
             child,
         )
-        self.bootstrap_servers = self.container.container_id.apply(lambda _: f"{s.bind_address}:{k.host_port}")
-        self.internal_bootstrap_servers = self.container.container_id.apply(
-            lambda _: f"{INTERNAL_HOST}:{INTERNAL_PORT}"
-        )
+        self.bootstrap_servers = when_ready(self.container, f"{s.bind_address}:{k.host_port}")
+        self.internal_bootstrap_servers = when_ready(self.container, f"{INTERNAL_HOST}:{INTERNAL_PORT}")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pulumi
 
 from components import external
-from components.config import MinioSettings
-from components.service import S3Access, S3Credentials, ServiceArgs, data_volume, service_image
+from components.service import S3Access, S3Credentials, ServiceArgs, data_volume, service_image, when_ready
+from config import MinioSettings
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -31,7 +31,7 @@ API_PORT = 9000
 CONSOLE_PORT = 9001
 DATA_DIR = "/data"
 # Which engines get a key, and whether they write to the warehouse. `reader` is for what reads the tables
-# from this machine (tools/lake.py: tests, benchmarks, make targets), never the root credentials.
+# from this machine (lakehouse/lake.py: tests, benchmarks, make targets), never the root credentials.
 ENGINE_ACCESS = {"catalog": "rw", "flink": "rw", "trino": "rw", "dagster": "ro", "reader": "ro"}
 REGION = "us-east-1"  # MinIO's default region
 
@@ -115,7 +115,7 @@ class ObjectStore(pulumi.ComponentResource):
             child,
         )
         # The providers run on this machine, so they use the published port; it resolves once MinIO is healthy.
-        server = self.container.container_id.apply(lambda _: f"{s.bind_address}:{m.api_port}")
+        server = when_ready(self.container, f"{s.bind_address}:{m.api_port}")
         connection = MinioConnection(minio_server=server, minio_user=m.root_user, minio_password=root_password)
 
         self.warehouse = S3Bucket(
@@ -144,8 +144,8 @@ class ObjectStore(pulumi.ComponentResource):
             self.credentials[engine] = S3Credentials(access_key_id=user.name, secret_access_key=user.secret)
 
         self.s3_endpoint = server.apply(lambda hostport: f"http://{hostport}")
-        self.internal_s3_endpoint = self.container.container_id.apply(lambda _: f"http://{INTERNAL_HOST}:{API_PORT}")
-        self.console_url = self.container.container_id.apply(lambda _: f"http://{s.bind_address}:{m.console_port}")
+        self.internal_s3_endpoint = when_ready(self.container, f"http://{INTERNAL_HOST}:{API_PORT}")
+        self.console_url = when_ready(self.container, f"http://{s.bind_address}:{m.console_port}")
         self.bucket = self.warehouse.bucket
         self.region, self.path_style = REGION, True
         self.root_user = m.root_user

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pulumi
 
 from components.build_env import host_go_env
-from components.config import StackSettings
+from config import StackSettings
 from providers.docker import (
     Container,
     ContainerArgs,
@@ -22,10 +23,18 @@ from providers.docker import (
     Volume,
     VolumeArgs,
 )
-from providers.docker._client import digest_context, project_root
+from providers.docker.client import digest_context, project_root
 from providers.docker.image import ImageProvider
 from providers.iceberg.catalog import s3_io_properties
 from providers.random import RandomPassword
+
+T = TypeVar("T")
+
+
+def when_ready(container: Container, value: T) -> pulumi.Output[T]:
+    """`value` (an endpoint, a name) as an output known once `container` runs and is healthy (its provider
+    waits for that), so every resource that takes it waits for the service too."""
+    return container.container_id.apply(lambda _: value)
 
 
 @dataclass

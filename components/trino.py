@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.config import StackSettings
-from components.service import S3Access, ServiceArgs, service_image
+from components.service import S3Access, ServiceArgs, service_image, when_ready
+from config import StackSettings
 from providers.docker import Container, ContainerArgs, ContainerPort, Healthcheck, NetworkAttachment
 
 INTERNAL_HOST = "trino"
@@ -46,6 +46,10 @@ def iceberg_properties(settings: StackSettings, s3_path_style: bool) -> str:
 class Trino(pulumi.ComponentResource):
     url: str  # HTTP endpoint as this machine reaches it (CLI, JDBC, web UI)
     internal_url: str  # as containers reach it
+    # What clients in the stack's containers need (Dagster, dbt), each known once Trino answers queries.
+    internal_host: pulumi.Output[str]
+    http_port: pulumi.Output[int]
+    catalog: pulumi.Output[str]  # the Trino catalog of the Iceberg tables
     container_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: TrinoArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -96,6 +100,9 @@ class Trino(pulumi.ComponentResource):
         )
         self.url = f"http://{s.bind_address}:{t.port}"
         self.internal_url = f"http://{INTERNAL_HOST}:{HTTP_PORT}"
+        self.internal_host = when_ready(self.container, INTERNAL_HOST)
+        self.http_port = when_ready(self.container, HTTP_PORT)
+        self.catalog = when_ready(self.container, CATALOG)
         # Known once the container runs: `make trino` execs the CLI in it.
-        self.container_name = self.container.container_id.apply(lambda _: s.docker_name("trino"))
+        self.container_name = when_ready(self.container, s.docker_name("trino"))
         self.register_outputs({"url": self.url, "internal_url": self.internal_url})

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import pulumi
 
 from components.catalog import IcebergCatalog
-from components.config import StackSettings
 from components.flink import STATE_PREFIX, FlinkCluster
 from components.service import S3Access
+from config import StackSettings
 from flink_jobs.render import JOB_SETTINGS, job_connections, job_inserts, job_setup
 from payments.events import EVENT_TYPES
 from providers.flink import FlinkSqlJob, FlinkSqlJobArgs, StateStore

@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from payments.currencies import minor_unit
 from payments.events import BOOLEAN, EVENT_TYPES, INT, JSON, MONEY, TIMESTAMP, EventType, Field
 from payments.tables import NAMESPACE
 from payments.validation import ValidationSettings
 
 SQL_DIR = Path(__file__).parent
-# Blank, to a person: ASCII whitespace, every Unicode separator (no-break and ideographic spaces among
-# them), invisible format characters (zero-width space and joiners, the byte-order mark) and NEL. Java
-# regex classes: Flink's REGEXP and REGEXP_REPLACE use java.util.regex.
-BLANK = r"[\s\p{Z}\p{Cf}\x{85}]"
-# What counts as "no value" in any string field: SQL NULL, JSON null, 'null' in any case, blanks.
-NULL_LIKE = rf"^{BLANK}*([nN][uU][lL][lL])?{BLANK}*$"
+# How JSON_FIELD_TEXTS reads a field of each type (images/flink/functions, FieldKind); strings are `text`,
+# ids `id` and the currency `code`.
+_KINDS = {MONEY: "money", TIMESTAMP: "timestamp", INT: "int", BOOLEAN: "boolean", JSON: "json"}
 
 
 # Flink settings of the validation job (and of the benchmark's instance of it), besides parallelism and
@@ -38,17 +36,16 @@ def quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _trimmed(text: str) -> str:
-    """`text` without leading and trailing blanks (Unicode ones too, which TRIM leaves)."""
-    return f"REGEXP_REPLACE({text}, {quote(f'^{BLANK}+|{BLANK}+$')}, '')"
-
-
-def _field_spec(field: Field) -> str:
-    """How JSON_FIELD_TEXTS reads the field (validate.sql): `{}` a structure, `!` an id stored trimmed."""
-    if field.type == JSON:
-        return f"{field.json_key}{{}}"
-    # An id padded with invisible characters is the same id to a person: store it as one.
-    return f"{field.json_key}!" if field.name.endswith("_id") else field.json_key
+def field_spec(field: Field) -> str:
+    """`key:kind`, how JSON_FIELD_TEXTS reads and judges the field (validate.sql)."""
+    if field.type in _KINDS:
+        kind = _KINDS[field.type]
+    elif field.name == "currency":
+        kind = "code"  # a fixed alphabet: trimmed, compared in ASCII only
+    else:
+        # An id padded with invisible characters is the same id to a person: store it as one.
+        kind = "id" if field.name.endswith("_id") else "text"
+    return f"{field.json_key}:{kind}"
 
 
 def _text_column(position: int, column: str) -> str:
@@ -56,46 +53,51 @@ def _text_column(position: int, column: str) -> str:
 
 
 def _typed_column(column: str, sql_type: str) -> str:
+    """The bronze value from the field's text; JSON_FIELD_TEXTS has judged the text, so a valid row's
+    values convert exactly (no rounding: an amount has at most its currency's decimals)."""
     text = f"{column}_text"
-    if column == "currency":
-        return f"  UPPER({_trimmed(text)}) AS {column}"
     if sql_type == MONEY:
-        # Read exactly, whatever its length, to 18 decimals (bronze rounds it to cents when storing); the
-        # rules compare the text itself, so they judge the amount as sent.
         return f"  DECIMAL_TEXT_VALUE({text}) AS {column}"
     if sql_type == TIMESTAMP:
-        # Only the form the generators write, and only real times (CAST would roll 2026-02-30 over to March).
         return f"  TIMESTAMP_TEXT_VALUE({text}) AS {column}"
     if sql_type in (INT, BOOLEAN):
         return f"  TRY_CAST({text} AS {sql_type}) AS {column}"
     return f"  {text} AS {column}"
 
 
-def _any_uncast(fields: Iterable[Field]) -> str:
-    """True when one of the fields has a value that did not cast to its type."""
-    checks = [f"({f.name}_text IS NOT NULL AND {f.name} IS NULL)" for f in fields]
-    return "(" + " OR ".join(checks) + ")" if checks else "FALSE"
+def _minor_units(settings: ValidationSettings) -> str:
+    """The accepted currency's minor unit (ISO 4217), NULL for any other currency."""
+    cases = " ".join(f"WHEN {quote(c)} THEN {minor_unit(c)}" for c in settings.currencies)
+    return f"CASE currency {cases} END"
 
 
 def rules(event: EventType, settings: ValidationSettings) -> list[tuple[str, str]]:
     """(reason, condition) in precedence order: the first that holds is the row's rejection_reason."""
     on_object = "parse_status = 'OBJECT' AND "
+
+    def earned(reason: str) -> str:  # a field's value earned it (JSON_FIELD_TEXTS judged it)
+        return f"{on_object}ARRAY_CONTAINS(field_reasons, '{reason}')"
+
     out = [
         ("NOT_JSON_OBJECT", "parse_status IN ('NOT_JSON', 'NOT_OBJECT')"),
         ("PAYLOAD_TOO_COMPLEX", "parse_status = 'TOO_COMPLEX'"),
+        ("DUPLICATE_KEY", "parse_status = 'DUPLICATE_KEY'"),
+        ("INVALID_TEXT", earned("INVALID_TEXT")),
     ]
     out += [(reason, f"{on_object}{column}_text IS NULL") for column, reason in event.required]
     out.append(("MISSING_CREATED_AT", f"{on_object}created_at_text IS NULL"))
-    out.append(("INVALID_TIMESTAMP", on_object + _any_uncast(f for f in event.fields if f.type == TIMESTAMP)))
-    out.append(("INVALID_FIELD_TYPE", on_object + _any_uncast(f for f in event.fields if f.type in (INT, BOOLEAN))))
+    out.append(("INVALID_TIMESTAMP", earned("INVALID_TIMESTAMP")))
+    out.append(("INVALID_FIELD_TYPE", earned("INVALID_FIELD_TYPE")))
     out.append(("MISSING_AMOUNT", f"{on_object}amount_text IS NULL"))
-    sign = "COMPARE_DECIMAL_TEXT(amount_text, '0')"
-    out.append(("INVALID_AMOUNT_FORMAT", f"{on_object}amount_text IS NOT NULL AND {sign} IS NULL"))
+    out.append(("INVALID_AMOUNT_FORMAT", earned("INVALID_AMOUNT_FORMAT")))
     whitelist = ", ".join(quote(c) for c in settings.currencies)
     out.append(("INVALID_CURRENCY", f"{on_object}(currency IS NULL OR currency NOT IN ({whitelist}))"))
+    sign = "COMPARE_DECIMAL_TEXT(amount_text, '0')"
     out.append(("INVALID_AMOUNT_NEGATIVE", f"{on_object}{sign} <= 0"))
     bound = quote(str(settings.max_amount))
     out.append(("INVALID_AMOUNT_TOO_LARGE", f"{on_object}COMPARE_DECIMAL_TEXT(amount_text, {bound}) > 0"))
+    decimals = "DECIMAL_TEXT_DECIMALS(amount_text)"
+    out.append(("INVALID_AMOUNT_PRECISION", f"{on_object}{decimals} > {_minor_units(settings)}"))
     return out
 
 
@@ -105,9 +107,7 @@ def validation_sql(event: EventType, settings: ValidationSettings) -> str:
     rule_sql = ",\n".join(f"    CASE WHEN {cond} THEN '{reason}' END" for reason, cond in rules(event, settings))
     return sql_file("validate.sql").format(
         event=event.name,
-        fields=quote(",".join(_field_spec(f) for f in event.fields)),
-        null_like=quote(NULL_LIKE),
-        blank=quote(BLANK),
+        fields=quote(",".join(field_spec(f) for f in event.fields)),
         text_columns=text_columns,
         typed_columns=typed_columns,
         rules=rule_sql,
@@ -145,7 +145,8 @@ def catalog_sql(catalog: str, uri: str, warehouse: str, client_properties: dict[
 
 
 def bronze_columns(event: EventType) -> list[str]:
-    """The bronze row's columns as selected from `<event>_validated`: money rounded to its stored type."""
+    """The bronze row's columns as selected from `<event>_validated`: money cast to its stored type (exact: a
+    valid amount has at most its currency's decimals, and config accepts no currency with more than bronze's)."""
     return [f"CAST({f.name} AS {MONEY}) AS {f.name}" if f.type == MONEY else f.name for f in event.fields]
 
 
@@ -237,6 +238,7 @@ def statements(sql: str) -> list[str]:
 
 __all__ = [
     "JOB_SETTINGS",
+    "field_spec",
     "job_connections",
     "job_inserts",
     "job_setup",

@@ -11,12 +11,15 @@
 {{- $now := now -}}
 {{- $created := sub64 $now (mul64 (integer64 0 600) 1000) -}}
 {{- $status := randoms "succeeded|succeeded|succeeded|succeeded|succeeded|succeeded|failed|failed|pending" -}}
+{{- $currency := randoms "@@CURRENCIES@@" -}}
+{{- $valid_currency := $currency -}}
+{{- /* in the currency's minor unit: cents, or yen for a currency without decimals (ISO 4217) */ -}}
 {{- $cents := integer 100 50000 -}}
 {{- $amount := printf "%d.%02d" (div $cents 100) (mod $cents 100) -}}
-{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.50" }}{{ $referable = false }}{{ end -}}
-{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000000.01|2500000.00" }}{{ $referable = false }}{{ end -}}
-{{- $currency := randoms "USD|USD|USD|EUR|EUR|GBP|CAD|JPY" -}}
-{{- $valid_currency := $currency -}}
+{{- if eq $currency @@WHOLE_CURRENCIES@@ }}{{ $amount = printf "%d" $cents }}{{ end -}}
+{{- /* injected amounts are whole, so in any currency they break only their own rule */ -}}
+{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.00" }}{{ $referable = false }}{{ end -}}
+{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000001.00|2500000.00" }}{{ $referable = false }}{{ end -}}
 {{- if lt (integer 0 10000) @@MIXED_CASE_CURRENCY@@ }}{{ $currency = randoms (printf "%s|%s%s" (lower $currency) (substr 0 1 $currency) (lower (substr 1 3 $currency))) }}{{ end -}}
 {{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ $referable = false }}{{ end -}}
 {{- $customer_id := printf "@@CUSTOMER_ID_FORMAT@@" (integer @@CUSTOMER_ID_FIRST@@ @@CUSTOMER_ID_END@@) -}}
@@ -45,7 +48,7 @@
 {{- $method := randoms "card|card|card|bank_account|digital_wallet" -}}
 {{- $malformed := lt (integer 0 10000) @@MALFORMED@@ -}}
 {{- if and $referable (eq $status "succeeded") (not $malformed) -}}
-  {{- /* charge_id|customer_id|merchant_id|provider|currency|amount in cents|created_at */ -}}
+  {{- /* charge_id|customer_id|merchant_id|provider|currency|amount in minor units|created_at */ -}}
   {{- add_v_to_list "charges" (printf "%s|%s|%s|%s|%s|%d|%s" $charge_id $customer_id $merchant $provider $valid_currency $cents $created_at) -}}
 {{- end -}}
 {{- if $malformed -}}

@@ -7,7 +7,7 @@
 {{- $id := uuid -}}
 {{- set_v "KEY" $id -}}
 {{- $pick := random_v_from_list "charges" -}}
-{{- if not $pick }}{{ $pick = "||||USD|100|" }}{{ end -}}
+{{- if not $pick }}{{ $pick = "||||@@DEFAULT_CURRENCY@@|100|" }}{{ end -}}
 {{- $charge := split $pick "|" -}}
 {{- $fmt := "2006-01-02 15:04:05.000" -}}
 {{- $now := now -}}
@@ -24,8 +24,10 @@
 {{- end -}}
 {{- $cents := atoi (index $charge 5) -}}
 {{- $amount := printf "%d.%02d" (div $cents 100) (mod $cents 100) -}}
-{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.50" }}{{ end -}}
-{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000000.01|2500000.00" }}{{ end -}}
+{{- if eq (index $charge 4) @@WHOLE_CURRENCIES@@ }}{{ $amount = printf "%d" $cents }}{{ end -}}
+{{- /* injected amounts are whole, so in any currency they break only their own rule */ -}}
+{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.00" }}{{ end -}}
+{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000001.00|2500000.00" }}{{ end -}}
 {{- $currency := printf "\"%s\"" (index $charge 4) -}}
 {{- if lt (integer 0 10000) @@NULL_CURRENCY@@ }}{{ $currency = randoms "null|\"null\"|\"NULL\"|\"\"" }}{{ end -}}
 {{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "\"XYZ\"|\"ABC\"|\"BTC\"" }}{{ end -}}

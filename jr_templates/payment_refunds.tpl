@@ -2,14 +2,14 @@
      Names in double at-signs are rates per 10,000 events, filled in by render.py from the stack config,
      or domain values from payments/ (id spaces in parties.py, value lists in vocabulary.py).
      Each refund refunds a charge that the charges template emitted in the same JR process (the list
-     "charges": charge_id|customer_id|merchant_id|provider|currency|amount in cents|created_at), so its
+     "charges": charge_id|customer_id|merchant_id|provider|currency|amount in minor units|created_at), so its
      customer, merchant, provider and currency are the charge's, its amount at most the charge's, and it
      is created no earlier than the charge. The list is empty only if no charge was emitted yet (the
      charges emitter preloads some); such a refund would have an empty charge id. */ -}}
 {{- $id := uuid -}}
 {{- set_v "KEY" $id -}}
 {{- $pick := random_v_from_list "charges" -}}
-{{- if not $pick }}{{ $pick = "||||USD|100|" }}{{ end -}}
+{{- if not $pick }}{{ $pick = "||||@@DEFAULT_CURRENCY@@|100|" }}{{ end -}}
 {{- $charge := split $pick "|" -}}
 {{- $charge_cents := atoi (index $charge 5) -}}
 {{- $fmt := "2006-01-02 15:04:05.000" -}}
@@ -29,8 +29,10 @@
 {{- $cents := $charge_cents -}}
 {{- if and (lt (integer 0 100) 40) (gt $charge_cents 1) }}{{ $cents = integer 1 $charge_cents }}{{ end -}}
 {{- $amount := printf "%d.%02d" (div $cents 100) (mod $cents 100) -}}
-{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.50" }}{{ end -}}
-{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000000.01|2500000.00" }}{{ end -}}
+{{- if eq (index $charge 4) @@WHOLE_CURRENCIES@@ }}{{ $amount = printf "%d" $cents }}{{ end -}}
+{{- /* injected amounts are whole, so in any currency they break only their own rule */ -}}
+{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-5.00|-120.00" }}{{ end -}}
+{{- if lt (integer 0 10000) @@AMOUNT_TOO_LARGE@@ }}{{ $amount = randoms "1000001.00|2500000.00" }}{{ end -}}
 {{- $currency := index $charge 4 -}}
 {{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ end -}}
 {{- $customer := printf "\"%s\"" (index $charge 1) -}}

@@ -28,10 +28,12 @@
 {{- $plan := randoms "basic|pro|team" -}}
 {{- $plan_id := printf "\"plan_%s_%sly\"" $plan $interval -}}
 {{- if lt (integer 0 10000) @@MISSING_PLAN_ID@@ }}{{ $plan_id = randoms "null|\"null\"|\"\"" }}{{ end -}}
+{{- $currency := randoms "@@CURRENCIES@@" -}}
 {{- $cents := integer 499 9999 -}}
 {{- $amount := printf "%d.%02d" (div $cents 100) (mod $cents 100) -}}
-{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-9.99" }}{{ end -}}
-{{- $currency := randoms "USD|USD|EUR|GBP|CAD|JPY" -}}
+{{- if eq $currency @@WHOLE_CURRENCIES@@ }}{{ $amount = printf "%d" $cents }}{{ end -}}
+{{- /* injected amounts are whole, so in any currency they break only their own rule */ -}}
+{{- if lt (integer 0 10000) @@AMOUNT_NON_POSITIVE@@ }}{{ $amount = randoms "0.00|-10.00" }}{{ end -}}
 {{- if lt (integer 0 10000) @@UNKNOWN_CURRENCY@@ }}{{ $currency = randoms "XYZ|ABC|BTC" }}{{ end -}}
 {{- $customer := printf "\"@@CUSTOMER_ID_FORMAT@@\"" (integer @@CUSTOMER_ID_FIRST@@ @@CUSTOMER_ID_END@@) -}}
 {{- if lt (integer 0 10000) @@MISSING_CUSTOMER_ID@@ }}{{ $customer = randoms "null|\"null\"|\"\"" }}{{ end -}}

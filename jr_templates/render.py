@@ -1,19 +1,19 @@
 """Fill a template's placeholders (`@@NAME@@`): an injected problem's rate, per 10,000 events, from the
-configured rates; or a domain value from payments/ (id spaces, vocabularies: `@@PROVIDERS@@`)."""
+configured rates; or a domain value from payments/ (id spaces, vocabularies, currencies: `@@PROVIDERS@@`)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from payments import parties, vocabulary
+from payments import currencies, parties, vocabulary
 from payments.events import event_type
 from payments.problems import DEFAULT_RATES
 
 TEMPLATES = Path(__file__).parent
 _PLACEHOLDER = re.compile(r"@@([A-Z_]+)@@")
 # Domain values the templates use, by placeholder name; disjoint from the problem names (a unit test checks).
-VALUES: dict[str, str] = {**parties.template_values(), **vocabulary.template_values()}
+VALUES: dict[str, str] = {**parties.template_values(), **vocabulary.template_values(), **currencies.template_values()}
 
 
 class TemplateError(ValueError):

@@ -40,12 +40,12 @@ from pyiceberg.catalog.rest import RestCatalog
 from pyiceberg.exceptions import NoSuchNamespaceError, RESTError, ServerError
 from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
 
+from lakehouse.peek_topics import configured_rates, latest
+from lakehouse.status import job_state
 from payments.events import EVENT_TYPES
-from providers.docker._client import LABEL_STACK, client
+from providers.docker.client import LABEL_STACK, client
 from providers.docker.container import wait_until_ready
 from providers.errors import ContainerStartError
-from tools.peek_topics import configured_rates, latest
-from tools.status import job_state
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPONENT = "io.streaming-lakehouse.component"

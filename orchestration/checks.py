@@ -1,4 +1,4 @@
-"""The asset checks of Layer 3 (the setup guide's monitoring), on the tables the validation job writes and
+"""The asset checks of Layer 3 (monitoring), on the tables the validation job writes and
 on silver. Each queries its counts through Trino and judges them with a rule of `quality.py`; the result
 carries the counts as metadata. A failed check is an ERROR: red in the UI, listed by `make status`."""
 

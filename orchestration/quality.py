@@ -20,7 +20,7 @@ class Outcome:
 
 def quarantine_volume(counts_by_reason: Mapping[str, int], max_per_hour: int) -> Outcome:
     """Records quarantined over the last hour, `counts_by_reason` ({rejection_reason: records}); fails
-    above `max_per_hour` (the guide's alert: more than 100 records an hour)."""
+    above `max_per_hour`: that many quarantined records is a producer gone wrong, not noise."""
     total = sum(counts_by_reason.values())
     by_reason = dict(sorted(counts_by_reason.items(), key=lambda kv: (-kv[1], kv[0])))
     passed = total <= max_per_hour

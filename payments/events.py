@@ -14,7 +14,9 @@ from pathlib import Path
 
 # Field types, as Flink SQL spells them.
 STRING = "STRING"
-MONEY = "DECIMAL(10, 2)"
+# Bronze money: cents at most, so a currency with more decimals (KWD, 3) cannot be stored (config refuses it).
+MONEY_SCALE = 2
+MONEY = f"DECIMAL(10, {MONEY_SCALE})"
 TIMESTAMP = "TIMESTAMP(3)"
 INT = "INT"
 BOOLEAN = "BOOLEAN"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from payments.validation import ACCEPTED_CURRENCIES
+
 PROVIDERS = ("stripe", "braintree", "adyen", "checkout", "square")
 
 # The reason vocabulary shared by refunds and disputes: name -> description.
@@ -103,6 +105,10 @@ STATUSES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# How often the generators draw each accepted currency, relative to the others (1 when not named here).
+CURRENCY_WEIGHTS = {currency: {"USD": 3, "EUR": 2}.get(currency, 1) for currency in ACCEPTED_CURRENCIES}
+
+
 def _weighted(weights: dict[str, int]) -> list[str]:
     return [name for name, weight in weights.items() for _ in range(weight)]
 
@@ -113,6 +119,9 @@ def template_values() -> dict[str, str]:
     code = {c.reason: c.code for c in NETWORK_REASON_CODES}
     return {
         "PROVIDERS": "|".join(PROVIDERS),
+        "CURRENCIES": "|".join(_weighted(CURRENCY_WEIGHTS)),
+        # The currency of a refund or dispute drawn before any charge was emitted.
+        "DEFAULT_CURRENCY": ACCEPTED_CURRENCIES[0],
         "REFUND_REASONS": "|".join(_weighted(REFUND_REASON_WEIGHTS)),
         "DISPUTE_REASON_CODES": "|".join(f"{r}:{code[r]}" for r in _weighted(DISPUTE_REASON_WEIGHTS)),
         "CHARGE_FAILURE_CODES": "|".join(CHARGE_FAILURE_CODES),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pulumi
 import pytest
 
-from components import config
+import config
 
 # Session fixtures for the tests that use the real Docker engine (dc, base_image).
 pytest_plugins = ["tests.support"]

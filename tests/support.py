@@ -18,7 +18,7 @@ import pytest
 
 from components.service import build_service_image
 from providers.docker import base_image as base_image_mod
-from providers.docker._client import LABEL_STACK, client, digest_tree, project_root, remove_labelled
+from providers.docker.client import LABEL_STACK, client, digest_tree, project_root, remove_labelled
 from providers.docker.container import ContainerProvider
 
 RUN = uuid.uuid4().hex[:8]

@@ -87,17 +87,19 @@ ensure_actionlint() {
 
 ensure_venv() {
   local want have=""
-  want=$(cat "$ROOT/requirements.txt" <(python3 --version) | sha256sum | cut -d' ' -f1)
+  want=$(cat "$ROOT/requirements.txt" "$ROOT/pyproject.toml" <(python3 --version) | sha256sum | cut -d' ' -f1)
   [ -f "$VENV/.requirements.sha256" ] && have=$(cat "$VENV/.requirements.sha256")
   [ "$want" = "$have" ] && return
   log "creating the virtualenv $VENV from requirements.txt"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt"
-  # The dynamic-provider host imports `providers` from wherever Pulumi starts it.
-  "$VENV/bin/python" - "$ROOT" <<'PY'
-import pathlib, sys, sysconfig
-pathlib.Path(sysconfig.get_paths()["purelib"], "streaming_lakehouse.pth").write_text(sys.argv[1] + "\n")
-PY
+  # Every package, its version and its hashes as locked: nothing else is installed.
+  "$VENV/bin/pip" install -q --require-hashes -r "$ROOT/requirements.txt"
+  # The project itself, editable, so the dynamic-provider host (started by Pulumi from anywhere) and the
+  # throwaway stacks of the tests import `providers`, `components` and `config` from this checkout. Its
+  # dependencies are the locked ones above; the locked setuptools builds it. (Earlier bootstraps put the
+  # checkout on the path with a .pth file: gone.)
+  rm -f "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/streaming_lakehouse.pth"
+  "$VENV/bin/pip" install -q --no-deps --no-build-isolation -e "$ROOT"
   echo "$want" >"$VENV/.requirements.sha256"
 }
 

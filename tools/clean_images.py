@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import docker.errors
 
-from providers.docker._client import LABEL_PROJECT, client
+from providers.docker.client import LABEL_PROJECT, client
 
 
 def main() -> None:

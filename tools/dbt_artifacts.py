@@ -1,5 +1,5 @@
 """Write the dbt project's files that derive from payments/: the sources (the eight bronze and quarantine
-tables with their columns, descriptions, freshness and contract tests), the seeds (the customer and
+tables with their columns, descriptions, freshness and contract tests), the dbt seeds (the customer and
 merchant dimensions over the generators' id spaces, and the vocabularies staging maps raw values through)
 and the macros that give the models each event type's fields and their types (staging passes the fields
 through, silver casts them), so that a field declared in payments/events.py reaches silver.
@@ -7,7 +7,7 @@ through, silver casts them), so that a field declared in payments/events.py reac
     .venv/bin/python -m tools.dbt_artifacts          # (re)write them under dbt/
     .venv/bin/python -m tools.dbt_artifacts --check  # exit 1, naming the files, if any differs
 
-The files are committed; tests/unit/test_dbt_artifacts.py fails when they differ from what this writes.
+The files are committed; tests/tools/test_dbt_artifacts.py fails when they differ from what this writes.
 Everything is deterministic: the dimensions' attributes come from a RNG with a fixed seed.
 """
 

@@ -1,4 +1,4 @@
--- The setup guide's "Dispute patterns" query, exactly as the guide writes it (see
+-- The "dispute patterns" analytics query (docs/requirements.md, R10), kept as first written (see
 -- guide_provider_performance.sql).
 SELECT
     provider,

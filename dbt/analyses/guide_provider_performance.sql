@@ -1,4 +1,4 @@
--- The setup guide's "Provider performance" query, exactly as the guide writes it: it runs on the bronze
+-- The "provider performance" analytics query (docs/requirements.md, R10), kept as first written: it runs on the bronze
 -- table in Trino's `iceberg` catalog (`make trino`), and tests/stack/test_serving.py runs it as is.
 SELECT
     provider,

@@ -20,7 +20,7 @@ import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from providers.docker._client import build_log_error, build_log_path, client, digest_tree, digest_values
+from providers.docker.client import build_log_error, build_log_path, client, digest_tree, digest_values
 from providers.errors import BaseImageError, ImageBuildError
 from providers.progress import URN_KEY, Progress, own_urn
 from providers.props import to_props

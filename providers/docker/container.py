@@ -8,7 +8,6 @@ live container (restart policy, memory) update in place; every other change repl
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +16,9 @@ import docker.types
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from providers.docker._client import client
+from providers.docker.client import client
 from providers.errors import ContainerStartError, DockerUnavailableError
+from providers.polling import poll_until
 from providers.progress import URN_KEY, Progress, own_urn
 from providers.props import to_props
 
@@ -137,30 +137,35 @@ def wait_until_ready(
     engine older than API 1.44 ignores `start_interval` and would first probe only after `interval`.
     `progress` shows how long it has waited and the last probe's answer.
     """
-    started = time.monotonic()
-    deadline = started + timeout_s
     last_probe = ""
-    while True:
+
+    def check() -> str | None:
+        """ "" once ready, why it never will be once it exited, None while it starts."""
+        nonlocal last_probe
         attrs = dc.api.inspect_container(cid)
         state = attrs["State"]
         health = state.get("Health")
         if state.get("Running") and (health is None or health.get("Status") == "healthy"):
-            return
+            return ""
         if state.get("Status") in ("exited", "dead") or state.get("Restarting"):
-            reason = f"exited with code {state.get('ExitCode')}"
-            break
+            return f"exited with code {state.get('ExitCode')}"
         tests = (attrs["Config"].get("Healthcheck") or {}).get("Test") or []
         if state.get("Running") and tests:
             passed, last_probe = _probe(dc, cid, tests)
             if passed:
-                return
+                return ""
+        return None
+
+    def report(waited_s: float) -> None:
         if progress:
-            waited = f"waiting for {name} to be healthy: {time.monotonic() - started:.0f}s of {timeout_s}s"
+            waited = f"waiting for {name} to be healthy: {waited_s:.0f}s of {timeout_s}s"
             progress.status(f"{waited} (last probe: {last_probe})" if last_probe else waited)
-        if time.monotonic() > deadline:
-            reason = f"not healthy after {timeout_s}s" + (f" (last health probe: {last_probe})" if last_probe else "")
-            break
-        time.sleep(1)
+
+    reason = poll_until(check, timeout_s, 1, report)
+    if reason == "":
+        return
+    if reason is None:
+        reason = f"not healthy after {timeout_s}s" + (f" (last health probe: {last_probe})" if last_probe else "")
     raise ContainerStartError(f"container {name} {reason}; its last log lines:\n{_logs_tail(dc, cid)}")
 
 

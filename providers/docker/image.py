@@ -19,7 +19,7 @@ import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from providers.docker._client import (
+from providers.docker.client import (
     build_log_error,
     build_log_path,
     client,

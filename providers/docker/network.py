@@ -9,7 +9,7 @@ import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider
 
-from providers.docker._client import changed_keys, client
+from providers.docker.client import changed_keys, client
 from providers.errors import ResourceInUseError
 from providers.props import to_props
 

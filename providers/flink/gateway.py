@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from providers.errors import FlinkSqlError
 from providers.flink.rest import FlinkRest
+from providers.polling import poll_until
 
 STATEMENT_TIMEOUT_S = 300
 POLL_S = 0.2
@@ -31,37 +31,36 @@ class SqlGatewaySession:
         finished, or its result is still not ready, `timeout_s` seconds after it was sent.
         """
         op = self.rest.json("POST", self._path("/statements"), {"statement": statement})["operationHandle"]
-        deadline = time.monotonic() + timeout_s
-
-        def check_deadline(what: str) -> None:
-            if time.monotonic() > deadline:
-                raise FlinkSqlError(f"statement {what} after {timeout_s:.0f}s: {statement[:200]}")
-
-        while (status := self.rest.json("GET", self._path(f"/operations/{op}/status"))["status"]) not in (
-            "FINISHED",
-            "ERROR",
-            "CANCELED",
-            "CLOSED",
-        ):
-            check_deadline(f"still {status}")
-            time.sleep(POLL_S)
         rows: list[dict[str, Any]] = []
         columns: list[str] = []
-        path: str | None = self._path(f"/operations/{op}/result/0?rowFormat=JSON")
-        while path:
-            try:
-                page = self.rest.json("GET", path)
-            except FlinkSqlError as exc:  # a failed statement reports its error when its result is fetched
-                raise FlinkSqlError(f"running {statement[:300]!r}: {exc}") from exc
-            if page.get("resultType") == "NOT_READY":
-                check_deadline("result not ready")
-                time.sleep(POLL_S)
-                continue
-            results = page.get("results", {})
-            columns = [c["name"] for c in results.get("columns", [])] or columns
-            rows.extend(dict(zip(columns, r["fields"], strict=True)) for r in results.get("data", []))
-            next_uri = page.get("nextResultUri")
-            path = next_uri if next_uri and page.get("resultType") != "EOS" else None
+        path: str | None = None  # the next page of the result, once the statement finished
+        waiting = "still SUBMITTED"
+
+        def advance() -> bool | None:
+            """True once every page of the result is read; None while the statement runs or a page is not ready."""
+            nonlocal path, columns, waiting
+            if path is None:
+                status = self.rest.json("GET", self._path(f"/operations/{op}/status"))["status"]
+                if status not in ("FINISHED", "ERROR", "CANCELED", "CLOSED"):
+                    waiting = f"still {status}"
+                    return None
+                path, waiting = self._path(f"/operations/{op}/result/0?rowFormat=JSON"), "result not ready"
+            while path:
+                try:
+                    page = self.rest.json("GET", path)
+                except FlinkSqlError as exc:  # a failed statement reports its error when its result is fetched
+                    raise FlinkSqlError(f"running {statement[:300]!r}: {exc}") from exc
+                if page.get("resultType") == "NOT_READY":
+                    return None
+                results = page.get("results", {})
+                columns = [c["name"] for c in results.get("columns", [])] or columns
+                rows.extend(dict(zip(columns, r["fields"], strict=True)) for r in results.get("data", []))
+                next_uri = page.get("nextResultUri")
+                path = next_uri if next_uri and page.get("resultType") != "EOS" else ""
+            return True
+
+        if not poll_until(advance, timeout_s, POLL_S):
+            raise FlinkSqlError(f"statement {waiting} after {timeout_s:.0f}s: {statement[:200]}")
         return rows
 
     def close(self) -> None:

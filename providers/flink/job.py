@@ -9,7 +9,6 @@ or a cluster that was destroyed and created again.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -31,6 +30,7 @@ from pulumi.dynamic import (
 from providers.errors import FlinkSqlError
 from providers.flink.gateway import session
 from providers.flink.rest import FlinkRest
+from providers.polling import poll_until
 from providers.progress import URN_KEY, Progress, own_urn
 from providers.props import to_props
 
@@ -123,24 +123,26 @@ def _root_cause(props: dict[str, Any], job_id: str) -> str:
 
 def _wait_running(props: dict[str, Any], job_id: str) -> None:
     """Until every task of the job runs; a job that fails or keeps restarting is an error with Flink's cause."""
-    started = time.monotonic()
-    deadline = started + START_TIMEOUT_S
-    state = "?"
+    state, tasks = "?", ""
     rest = _rest(props)
     progress = Progress(props)
-    while time.monotonic() < deadline:
+
+    def check() -> bool | None:
+        """True once every task runs, False once the job ended, None while it starts."""
+        nonlocal state, tasks
         job = rest.json("GET", f"/jobs/{job_id}")
         state = job.get("state", "?")
         running = sum(v.get("status") == "RUNNING" for v in job.get("vertices", []))
-        progress.status(
-            f"waiting for job {job_id} to run: {state}, {running} of {len(job.get('vertices', []))} tasks running, "
-            f"{time.monotonic() - started:.0f}s of {START_TIMEOUT_S}s"
-        )
+        tasks = f"{running} of {len(job.get('vertices', []))} tasks running"
         if state == "RUNNING" and all(v.get("status") == "RUNNING" for v in job.get("vertices", [])):
-            return
-        if state in ("FAILED", "CANCELED", "FINISHED", "SUSPENDED"):
-            break
-        time.sleep(1)
+            return True
+        return False if state in ("FAILED", "CANCELED", "FINISHED", "SUSPENDED") else None
+
+    def report(waited_s: float) -> None:
+        progress.status(f"waiting for job {job_id} to run: {state}, {tasks}, {waited_s:.0f}s of {START_TIMEOUT_S}s")
+
+    if poll_until(check, START_TIMEOUT_S, 1, report):
+        return
     raise FlinkSqlError(f"job {props['name']} ({job_id}) is {state}, not running: {_root_cause(props, job_id)}")
 
 
@@ -153,21 +155,25 @@ def stop_with_savepoint(props: dict[str, Any], job_id: str) -> str:
     rest = _rest(props)
     body = {"targetDirectory": savepoints, "drain": False}
     request_id = rest.json("POST", f"/jobs/{job_id}/stop", body)["request-id"]
-    started = time.monotonic()
-    deadline = started + SAVEPOINT_TIMEOUT_S
     progress = Progress(props)
-    while time.monotonic() < deadline:
-        progress.status(
-            f"stopping job {job_id} with a savepoint: {time.monotonic() - started:.0f}s of {SAVEPOINT_TIMEOUT_S}s"
-        )
+
+    def check() -> str | None:
+        """The savepoint's location once it completed, None while it is taken; FlinkSqlError if it failed."""
         result = rest.json("GET", f"/jobs/{job_id}/savepoints/{request_id}")
-        if result.get("status", {}).get("id") == "COMPLETED":
-            operation = result.get("operation", {})
-            if "location" in operation:
-                return str(operation["location"])
-            cause = operation.get("failure-cause", {}).get("stack-trace", "")
-            raise FlinkSqlError(f"savepoint of job {job_id} failed: {cause.splitlines()[0] if cause else operation}")
-        time.sleep(1)
+        if result.get("status", {}).get("id") != "COMPLETED":
+            return None
+        operation = result.get("operation", {})
+        if "location" in operation:
+            return str(operation["location"])
+        cause = operation.get("failure-cause", {}).get("stack-trace", "")
+        raise FlinkSqlError(f"savepoint of job {job_id} failed: {cause.splitlines()[0] if cause else operation}")
+
+    def report(waited_s: float) -> None:
+        progress.status(f"stopping job {job_id} with a savepoint: {waited_s:.0f}s of {SAVEPOINT_TIMEOUT_S}s")
+
+    location = poll_until(check, SAVEPOINT_TIMEOUT_S, 1, report)
+    if location is not None:
+        return location
     raise FlinkSqlError(f"savepoint of job {job_id} did not complete within {SAVEPOINT_TIMEOUT_S}s")
 
 

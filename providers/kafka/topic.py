@@ -7,7 +7,6 @@ preview (`check`); topic configs update in place; a new name or replication fact
 from __future__ import annotations
 
 import concurrent.futures
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +32,7 @@ from pulumi.dynamic import (
 )
 
 from providers.errors import KafkaTopicError
+from providers.polling import poll_until
 from providers.props import to_props
 
 TIMEOUT_S = 30
@@ -164,11 +164,9 @@ class TopicProvider(ResourceProvider):
         if not _wait(admin, futures, "deleting topic", tolerate=KafkaError.UNKNOWN_TOPIC_OR_PART):
             return  # already gone
         # Deletion is asynchronous: wait until the topic is gone, so a replacement can take the name.
-        deadline = time.monotonic() + TIMEOUT_S
-        while id_ in admin.list_topics(timeout=TIMEOUT_S).topics:
-            if time.monotonic() > deadline:
-                raise KafkaTopicError(f"topic {id_} still listed {TIMEOUT_S}s after its deletion was accepted")
-            time.sleep(0.5)
+        gone = poll_until(lambda: id_ not in admin.list_topics(timeout=TIMEOUT_S).topics or None, TIMEOUT_S, 0.5)
+        if not gone:
+            raise KafkaTopicError(f"topic {id_} still listed {TIMEOUT_S}s after its deletion was accepted")
 
 
 class Topic(Resource, module="kafka", name="Topic"):

@@ -11,12 +11,6 @@ from providers.docker.container import ContainerProvider
 from tests.support import LABELS, RUN, free_port, healthcheck
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/flink_jobs/" in str(item.fspath):
-            item.add_marker(pytest.mark.docker)
-
-
 @pytest.fixture(scope="package")
 def flink_network(dc: docker.DockerClient) -> Iterator[str]:
     """The throwaway Flink's network, where services its jobs reach join it."""

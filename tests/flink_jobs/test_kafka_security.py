@@ -18,6 +18,8 @@ from providers.flink.gateway import session
 from providers.kafka import KafkaClientSecurity
 from tests.support import RUN, SASL_PASSWORD, SASL_USER, sasl_kafka
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 HOST, PORT = "kafka-sasl", 9092
 
 

@@ -25,6 +25,8 @@ from payments.validation import ValidationSettings
 from providers.flink.gateway import session
 from tests.flink_jobs.test_validation_golden import _values_source
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 # Iceberg column types (payments/tables.py) as the Flink sink tables declare them.
 FLINK_TYPES = {
     "string": "STRING",

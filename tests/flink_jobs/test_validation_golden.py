@@ -19,6 +19,8 @@ from payments.events import EventType, event_type
 from payments.validation import ValidationSettings
 from providers.flink.gateway import session
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 
 def _values_source(event: EventType, payloads: list[str | None]) -> str:
     rows = ",\n".join(

@@ -13,19 +13,13 @@ from collections.abc import Iterator
 import docker
 import pytest
 
-from providers.docker._client import LABEL_STACK, digest_context
+from providers.docker.client import LABEL_STACK, digest_context
 from providers.docker.container import ContainerProvider
 from providers.docker.image import ImageProvider
 from providers.kafka import KafkaClientSecurity
 from tests.support import PROJECT, RUN, SASL_PASSWORD, SASL_USER, STACK, free_port, healthcheck, sasl_kafka
 
 TINY_IMAGE_CONTEXT = os.path.join(os.path.dirname(__file__), "tiny_image")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/providers/" in str(item.fspath):
-            item.add_marker(pytest.mark.docker)
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import pytest
 from providers.docker.container import ContainerProvider, duration_ns
 from providers.errors import ContainerStartError
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 
 @pytest.fixture
 def network(dc, name, labels):

@@ -12,6 +12,8 @@ from providers.iceberg.namespace import NamespaceProvider
 from providers.iceberg.table import TableProvider
 from tests.support import RUN
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 
 @pytest.fixture
 def namespace(iceberg_catalog, name):

@@ -11,11 +11,13 @@ import pytest
 
 from components.service import image_build
 from providers.docker import base_image as base_image_mod
-from providers.docker._client import context_files, digest_context, project_root
+from providers.docker.client import context_files, digest_context, project_root
 from providers.docker.image import ImageProvider, image_tag
 from providers.errors import ImageBuildError
 
 from .conftest import PROJECT, TINY_IMAGE_CONTEXT
+
+pytestmark = pytest.mark.docker  # needs a Docker engine
 
 
 def _image_props(context: str, **build: object) -> dict:

@@ -12,6 +12,8 @@ from components import external
 from providers.errors import KafkaTopicError
 from providers.kafka.topic import TopicProvider
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 
 def _live(bootstrap: str, name: str) -> tuple[int, dict[str, str]] | None:
     admin = AdminClient({"bootstrap.servers": bootstrap})

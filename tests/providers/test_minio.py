@@ -16,6 +16,8 @@ from providers.minio.bucket import S3BucketProvider
 from providers.minio.connection import s3
 from providers.minio.iam import IamPolicyProvider, IamUserProvider, bucket_policy
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 
 def _put(client: Minio, bucket: str, key: str, body: bytes = b"payload") -> None:
     client.put_object(bucket, key, io.BytesIO(body), len(body))

@@ -9,6 +9,8 @@ from providers.docker.network import NetworkProvider
 from providers.docker.volume import VolumeProvider
 from providers.errors import ResourceInUseError
 
+pytestmark = pytest.mark.docker  # needs a Docker engine
+
 
 def test_network_create_read_diff_delete(dc, name, labels):
     p = NetworkProvider()

@@ -23,7 +23,7 @@ import trino
 import yaml
 from pulumi import automation as auto
 
-from providers.docker._client import remove_labelled
+from providers.docker.client import remove_labelled
 from tests.support import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,9 +35,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = [i for i, item in enumerate(items) if "tests/stack/" in str(item.fspath)]
-    for i in here:
-        items[i].add_marker(pytest.mark.docker)
-        items[i].add_marker(pytest.mark.stack)
     # Within this package only (its fixtures must not end before the destroying test), and stable.
     ordered = sorted((items[i] for i in here), key=lambda item: item.get_closest_marker("destroys_stack") is not None)
     for i, item in zip(here, ordered, strict=True):
@@ -100,7 +97,7 @@ class ThrowawayStack:
         self.events: list[auto.EngineEvent] = []  # of every `up`, in order
         project = tmp / "project"
         project.mkdir()
-        # The real program; `components` and `providers` import from this checkout (.pth in the venv).
+        # The real program; its packages import from this checkout (installed editable in the venv).
         for f in ("Pulumi.yaml", "__main__.py"):
             shutil.copy(ROOT / f, project / f)
         self.config = merged({"namePrefix": self.prefix, **isolated_ports()}, config)

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
+from lakehouse.lake import Key, Lake
 from payments.cases import cases, event_names, valid_event
-from tools.lake import Key, Lake
+from providers.polling import poll_until
 
 TOPICS = event_names()
 CATCH_UP_TIMEOUT_S = 900  # a loaded 2-core machine: generous, and only ever reached when something is wrong
@@ -31,7 +32,8 @@ DELIVERY_TIMEOUT_S = 600
 class Sender:
     """Produces events and remembers, by the offset Kafka gave each, where it must land (None: bronze)."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, config: dict[str, object] | None = None) -> None:
+        """`config`: more librdkafka producer settings (`message.max.bytes`)."""
         self.bootstrap = bootstrap
         self.producer = Producer(
             {
@@ -39,6 +41,7 @@ class Sender:
                 "enable.idempotence": True,
                 "linger.ms": 5,
                 "delivery.timeout.ms": DELIVERY_TIMEOUT_S * 1000,
+                **(config or {}),
             }
         )
         self.expected: dict[Key, str | None] = {}
@@ -113,11 +116,15 @@ def wait_caught_up(bootstrap: str, group_id: str, keys: Iterable[Key], timeout_s
     for topic, partition, offset in keys:
         targets[(topic, partition)] = max(targets.get((topic, partition), 0), offset + 1)
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group_id, "enable.auto.commit": False})
+    lag: dict[tuple[str, int], int] = {}
+
+    def caught_up() -> bool | None:
+        nonlocal lag
+        lag = _lag(consumer, targets)
+        return not lag or None
+
     try:
-        deadline = time.monotonic() + timeout_s
-        while lag := _lag(consumer, targets):
-            assert time.monotonic() < deadline, f"the job has not consumed these within {timeout_s:.0f}s: {lag}"
-            time.sleep(2)
+        assert poll_until(caught_up, timeout_s, 2), f"the job has not consumed these within {timeout_s:.0f}s: {lag}"
     finally:
         consumer.close()
 
@@ -127,12 +134,15 @@ def landed_once_caught_up(
 ) -> dict[Key, list[tuple[str, str | None]]]:
     """Every row of the tables by record, read once the job has consumed and committed up to `keys`."""
     wait_caught_up(bootstrap, group_id, keys)
-    deadline = time.monotonic() + LAND_AFTER_CATCH_UP_S
-    while True:
+    landed: dict[Key, list[tuple[str, str | None]]] = {}
+
+    def all_landed() -> bool | None:
+        nonlocal landed
         landed = lake.landed()
-        if not keys - set(landed) or time.monotonic() > deadline:
-            return landed
-        time.sleep(2)
+        return not keys - set(landed) or None
+
+    poll_until(all_landed, LAND_AFTER_CATCH_UP_S, 2)  # what did not land by then, the caller reports
+    return landed
 
 
 def assert_exactly_once(

@@ -21,12 +21,14 @@ from confluent_kafka.admin import AdminClient
 from minio import Minio
 from pulumi import automation as auto
 
+from lakehouse.lake import Key, Lake
 from payments.events import EVENT_TYPES
-from providers.docker._client import client
+from providers.docker.client import client
 from tests.stack.conftest import ThrowawayStack
 from tests.stack.ground_truth import Sender, assert_exactly_once, landed_once_caught_up
 from tests.support import free_port
-from tools.lake import Key, Lake
+
+pytestmark = [pytest.mark.docker, pytest.mark.stack]  # drives a real stack
 
 PREFIX = "b."
 NAMESPACE = "payments_b"

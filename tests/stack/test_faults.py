@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from providers.docker._client import LABEL_STACK, client
+from lakehouse.dagster_run import run_job
+from lakehouse.lake import Lake
+from providers.docker.client import LABEL_STACK, client
 from tests.stack.conftest import ThrowawayStack, trino_query
 from tests.stack.ground_truth import Flow, Sender, assert_exactly_once, landed_once_caught_up
-from tools.dagster_run import run_job
-from tools.lake import Lake
 
 ROOT = Path(__file__).resolve().parents[2]
 BACK_WITHIN_S = 180  # the job RUNNING again after the fault, by itself
@@ -85,7 +85,7 @@ FAULTS = {
 }
 
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.docker, pytest.mark.stack, pytest.mark.faults]  # a fault in a real stack
 
 
 @pytest.fixture(scope="module")

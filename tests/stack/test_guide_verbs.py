@@ -14,12 +14,12 @@ import pytest
 import requests
 from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
-from components.config import DEFAULT_TOPIC_CONFIG
 from components.generators import SHARED
+from config import DEFAULT_TOPIC_CONFIG
 from lakehouse import verbs
+from lakehouse.status import job_state
 from payments.events import EVENT_TYPES
-from providers.docker._client import LABEL_STACK, client
-from tools.status import job_state
+from providers.docker.client import LABEL_STACK, client
 
 pytestmark = [pytest.mark.docker, pytest.mark.stack]
 

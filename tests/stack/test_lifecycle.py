@@ -11,7 +11,9 @@ from confluent_kafka import Consumer
 from confluent_kafka.admin import AdminClient
 from pulumi import automation as auto
 
-from providers.docker._client import LABEL_STACK, client
+from providers.docker.client import LABEL_STACK, client
+
+pytestmark = [pytest.mark.docker, pytest.mark.stack]  # drives a real stack
 
 
 def _labelled(stack_name: str) -> dict[str, list[str]]:

@@ -15,11 +15,13 @@ import pytest
 import requests
 from pulumi import automation as auto
 
+from lakehouse.lake import Lake
 from payments.cases import valid_event
-from providers.docker._client import client
+from providers.docker.client import client
 from tests.stack.conftest import ThrowawayStack
 from tests.stack.ground_truth import TOPICS, Flow, Sender, assert_exactly_once, landed_once_caught_up
-from tools.lake import Lake
+
+pytestmark = [pytest.mark.docker, pytest.mark.stack]  # drives a real stack
 
 
 @pytest.fixture(scope="module")

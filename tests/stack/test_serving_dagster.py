@@ -17,14 +17,14 @@ import pytest
 import requests
 from pyiceberg.expressions import GreaterThan
 
+from lakehouse.dagster_checks import CheckOutcome, latest_checks, line
+from lakehouse.dagster_run import JobRun, run_job
+from lakehouse.lake import Lake
 from payments.cases import valid_event
 from payments.events import EVENT_TYPES
-from providers.docker._client import client
+from providers.docker.client import client
 from tests.stack.conftest import trino_query
 from tests.stack.ground_truth import Sender, landed_once_caught_up
-from tools.dagster_checks import CheckOutcome, latest_checks, line
-from tools.dagster_run import JobRun, run_job
-from tools.lake import Lake
 
 pytestmark = [pytest.mark.docker, pytest.mark.stack]
 

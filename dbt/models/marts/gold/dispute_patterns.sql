@@ -1,5 +1,5 @@
--- The guide's "dispute patterns": per provider, status, reason and currency, how many disputes and how
--- much is disputed.
+-- The "dispute patterns" question (docs/requirements.md, R10): per provider, status, reason and
+-- currency, how many disputes and how much is disputed.
 
 with disputes as (
     select * from {{ ref('disputes') }}

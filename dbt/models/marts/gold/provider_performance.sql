@@ -1,5 +1,6 @@
--- The guide's "provider performance": per provider, status and currency, how many charges and how much
--- money (amounts are only summed within a currency). Flagged charges are counted in, and also apart.
+-- The "provider performance" question (docs/requirements.md, R10): per provider, status and currency,
+-- how many charges and how much money (amounts are only summed within a currency). Flagged charges are
+-- counted in, and also apart.
 
 with charges as (
     select * from {{ ref('charges') }}

@@ -1,5 +1,5 @@
--- The guide's "refund analytics": per provider, reason (the shared vocabulary, whatever the spelling sent)
--- and currency, how many refunds and how much was refunded.
+-- The "refund analytics" question (docs/requirements.md, R10): per provider, reason (the shared
+-- vocabulary, whatever the spelling sent) and currency, how many refunds and how much was refunded.
 
 with refunds as (
     select * from {{ ref('refunds') }}

@@ -3,13 +3,12 @@ package streaming.lakehouse.flink;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A number written as text, read exactly whatever its length: a sign, significant digits and a power of
- * ten. Comparing and rounding work on the digits, in time linear in the text, so a 100,000-digit amount
- * costs no more than reading it (BigDecimal's own parser is quadratic in the number of digits).
+ * ten. Reading, comparing and rounding work on the digits in one pass each, in time linear in the text,
+ * so a 100,000-digit amount costs no more than reading it (BigDecimal's own parser is quadratic in the
+ * number of digits, and a regular expression would be one more pass that can backtrack).
  *
  * <p>The form is a JSON number's, leading zeros allowed, surrounded by optional whitespace: {@code
  * -?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)?}. Anything else ({@code NaN}, {@code 1,5}, {@code +1}) is not a
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
  */
 final class DecimalText {
 
-  private static final Pattern FORM =
-      Pattern.compile("(-?)([0-9]+)(?:\\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?");
   // Exponents beyond this are all "astronomically large/small": clamping keeps the arithmetic in a long.
   private static final long EXPONENT_CLAMP = Long.MAX_VALUE / 4;
 
@@ -37,37 +34,98 @@ final class DecimalText {
     if (text == null) {
       return null;
     }
-    Matcher m = FORM.matcher(text.strip());
-    if (!m.matches()) {
-      return null;
+    int end = text.length();
+    int i = 0;
+    while (i < end && Character.isWhitespace(text.charAt(i))) {
+      i++;
     }
-    String whole = m.group(2);
-    String fraction = m.group(3) == null ? "" : m.group(3);
-    long exponent = m.group(4) == null ? 0 : clampedExponent(m.group(4));
-    String all = whole + fraction;
-    int first = 0;
-    while (first < all.length() && all.charAt(first) == '0') {
-      first++;
-    }
-    int end = all.length();
-    while (end > first && all.charAt(end - 1) == '0') {
+    while (end > i && Character.isWhitespace(text.charAt(end - 1))) {
       end--;
     }
-    if (first == end) {
+    boolean negative = i < end && text.charAt(i) == '-';
+    if (negative) {
+      i++;
+    }
+    int wholeStart = i;
+    i = skipDigits(text, i, end);
+    int wholeEnd = i;
+    if (wholeEnd == wholeStart) {
+      return null;
+    }
+    int fractionStart = i;
+    int fractionEnd = i;
+    if (i < end && text.charAt(i) == '.') {
+      fractionStart = i + 1;
+      fractionEnd = skipDigits(text, fractionStart, end);
+      if (fractionEnd == fractionStart) {
+        return null;
+      }
+      i = fractionEnd;
+    }
+    long exponent = 0;
+    if (i < end && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+      i++;
+      boolean negativeExponent = i < end && text.charAt(i) == '-';
+      if (i < end && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
+        i++;
+      }
+      int exponentStart = i;
+      for (; i < end && isDigit(text.charAt(i)); i++) {
+        exponent = exponent >= EXPONENT_CLAMP / 10 ? EXPONENT_CLAMP : exponent * 10 + (text.charAt(i) - '0');
+      }
+      if (i == exponentStart) {
+        return null;
+      }
+      exponent = negativeExponent ? -exponent : exponent;
+    }
+    if (i != end) {
+      return null;
+    }
+    // Significant digits: from the first non-zero digit to the last, across the decimal point.
+    StringBuilder significant = new StringBuilder();
+    long leadingZeros = 0;
+    int pendingZeros = 0;
+    for (int k = wholeStart; k < fractionEnd; k++) {
+      char c = text.charAt(k);
+      if (c == '.') {
+        continue;
+      }
+      if (c == '0') {
+        if (significant.length() == 0) {
+          leadingZeros++;
+        } else {
+          pendingZeros++;
+        }
+        continue;
+      }
+      significant.append("0".repeat(pendingZeros)).append(c);
+      pendingZeros = 0;
+    }
+    if (significant.length() == 0) {
       return new DecimalText(0, "", 0);
     }
-    long magnitude = (long) whole.length() - first + exponent;
-    return new DecimalText(m.group(1).isEmpty() ? 1 : -1, all.substring(first, end), magnitude);
+    long magnitude = (long) (wholeEnd - wholeStart) - leadingZeros + exponent;
+    return new DecimalText(negative ? -1 : 1, significant.toString(), magnitude);
   }
 
-  private static long clampedExponent(String text) {
-    boolean negative = text.charAt(0) == '-';
-    String unsigned = text.replaceFirst("^[+-]0*", "");
-    long value =
-        unsigned.isEmpty() ? 0
-            : unsigned.length() > 18 ? EXPONENT_CLAMP
-            : Math.min(EXPONENT_CLAMP, Long.parseLong(unsigned));
-    return negative ? -value : value;
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static int skipDigits(String text, int from, int end) {
+    int i = from;
+    while (i < end && isDigit(text.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * How many decimals the value needs to be written exactly: 0 for a whole number (also {@code 1e3} and
+   * {@code 12.00}), 3 for {@code 0.004}; at most Integer.MAX_VALUE.
+   */
+  int decimals() {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, digits.length() - magnitude));
   }
 
   /** -1, 0 or 1 as this number is below, equal to or above {@code other}. */

@@ -8,13 +8,18 @@ import org.apache.flink.table.functions.ScalarFunction;
 /**
  * {@code TIMESTAMP_TEXT_VALUE(text STRING) -> TIMESTAMP(3)}: the time {@code text} writes in the form
  * the generators use, {@code yyyy-MM-dd HH:mm:ss} with an optional fraction of 1 to 3 digits ({@code .5}
- * is 500 ms), ASCII digits only; NULL for any other text and for a time that does not exist (2026-02-30,
- * 24:00:00, a leap second), where a plain CAST would roll over into the next month or day.
+ * is 500 ms), ASCII digits only, in years {@value #FIRST_YEAR} to 9999; NULL for any other text and for a
+ * time that does not exist (2026-02-30, 24:00:00, a leap second), where a plain CAST would roll over
+ * into the next month or day. Years before {@value #FIRST_YEAR} are refused: no payment event is that
+ * old, and a year 0000 in a table makes it unreadable for Python clients (pyarrow to datetime).
  *
  * <p>One pass over at most 23 characters, in place of a regular expression, a CAST and a DATE_FORMAT
  * round trip per field: the validation job's profile showed those as its largest cost.
  */
 public final class TimestampTextValue extends ScalarFunction {
+
+  /** The first year accepted (the last is 9999, the largest the form writes). */
+  public static final int FIRST_YEAR = 1970;
 
   public @DataTypeHint("TIMESTAMP(3)") LocalDateTime eval(String text) {
     return parse(text);
@@ -48,7 +53,7 @@ public final class TimestampTextValue extends ScalarFunction {
         millis *= 10; // .5 is 500 ms, .05 is 50 ms
       }
     }
-    if ((year | month | day | hour | minute | second | millis) < 0) {
+    if ((year | month | day | hour | minute | second | millis) < 0 || year < FIRST_YEAR) {
       return null;
     }
     try {

@@ -83,6 +83,31 @@ class DecimalTextTest {
   }
 
   @ParameterizedTest
+  @CsvSource({
+    "12, 0",
+    "12.00, 0",
+    "12.50, 1",
+    "10.005, 3",
+    "1e2, 0",
+    "1.5e1, 0",
+    "1.25e1, 1",
+    "0.004, 3",
+    "4e-3, 3",
+    "0, 0",
+    "-0.10, 1",
+    "999999.995, 3",
+    "1e-99999999999999999999999, 2147483647",
+  })
+  void decimalsTheValueNeeds(String text, int expected) {
+    assertEquals(expected, new DecimalTextDecimals().eval(text));
+  }
+
+  @Test
+  void notANumberHasNoDecimals() {
+    assertNull(new DecimalTextDecimals().eval("1,5"));
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"1e20", "100000000000000000000", "99999999999999999999.9999999999999999995", "-1e20"})
   void valueOutOfRangeIsNull(String text) {
     assertNull(VALUE.eval(text));

@@ -19,6 +19,8 @@ class TimestampTextValueTest {
     "2026-11-26 10:15:30.05, 2026-11-26T10:15:30.050",
     "2024-02-29 23:59:59.999, 2024-02-29T23:59:59.999",
     "2026-01-01 00:00:00.000, 2026-01-01T00:00",
+    "1970-01-01 00:00:00, 1970-01-01T00:00",
+    "9999-12-31 23:59:59.999, 9999-12-31T23:59:59.999",
   })
   void readsTheGeneratorsForm(String text, String expected) {
     assertEquals(LocalDateTime.parse(expected), TimestampTextValue.parse(text));
@@ -48,6 +50,9 @@ class TimestampTextValueTest {
         "1795677202",
         "2026-11-26 1０:15:30", // a full-width digit is no ASCII digit
         "+026-11-26 10:15:30",
+        "0000-01-01 00:00:00", // before 1970: no payment, and unreadable for Python clients
+        "1969-12-31 23:59:59.999",
+        "10000-01-01 00:00:00",
         "",
       })
   void refusesEverythingElse(String text) {

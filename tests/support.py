@@ -7,10 +7,12 @@ whatever happened; services get free host ports, so a dev stack on the usual por
 from __future__ import annotations
 
 import os
+import random
 import socket
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import docker
@@ -46,6 +48,35 @@ def free_ports(count: int) -> list[int]:
 
 def free_port() -> int:
     return free_ports(1)[0]
+
+
+def _ephemeral_range() -> range:
+    """The ports the kernel hands to outgoing connections (Linux's default when it cannot be read)."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
+def published_ports(count: int) -> list[int]:
+    """Distinct free ports outside the kernel's ephemeral range, for a stack's published ports: a port of a
+    stopped container stays free until it starts again, whereas one in the ephemeral range can be taken
+    meanwhile by any outgoing connection (a Docker daemon restart or `docker-down` then `docker-up`)."""
+    ephemeral = _ephemeral_range()
+    candidates = [p for p in range(10_000, 30_000) if p not in ephemeral]
+    random.shuffle(candidates)
+    chosen: list[int] = []
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        chosen.append(port)
+        if len(chosen) == count:
+            return chosen
+    raise RuntimeError(f"fewer than {count} free ports outside the ephemeral range {ephemeral}")
 
 
 @pytest.fixture(scope="session")

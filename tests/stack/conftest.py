@@ -24,7 +24,7 @@ import yaml
 from pulumi import automation as auto
 
 from providers.docker.client import remove_labelled
-from tests.support import free_ports
+from tests.support import published_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +66,7 @@ def trino_query(outputs: dict[str, Any]) -> Iterator[Callable[[str], list[list[A
 
 def isolated_ports() -> dict[str, dict[str, int]]:
     """Free host ports for every service, so a dev stack on the usual ports never collides."""
-    kafka, api, console, catalog, rest, gateway, trino, dagster = free_ports(8)
+    kafka, api, console, catalog, rest, gateway, trino, dagster = published_ports(8)
     return {
         "kafka": {"hostPort": kafka},
         "minio": {"apiPort": api, "consolePort": console},

@@ -158,9 +158,9 @@ def test_docker_restart_of_one_service_brings_it_back_healthy_and_the_job_runnin
     assert re.search(rf"started {container.name}: healthy after \d+ s", capsys.readouterr().out)
 
 
-# A fault test: the whole stack stops. Its host ports are free meanwhile; the throwaway stack's are ephemeral
-# ones (tests/stack/conftest.py), which another connection of the machine may take before `up` starts the
-# containers again ("address already in use"): seen once in three runs on a busy machine.
+# A fault test: the whole stack stops and its host ports are free meanwhile. The throwaway stack's lie
+# outside the kernel's ephemeral range (tests/support.published_ports), so no outgoing connection takes one
+# before `up` starts the containers again.
 @pytest.mark.faults
 def test_docker_down_stops_every_container_and_docker_up_brings_back_the_stack_and_its_job(stack, outputs):
     only = {"label": f"{LABEL_STACK}={stack.name}"}

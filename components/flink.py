@@ -82,7 +82,10 @@ class FlinkCluster(pulumi.ComponentResource):
         self.image = service_image(name, "flink", s, args.base_image_ref, child)
         # High availability: leadership and the running jobs' pointers in ZooKeeper (its data on a volume,
         # so a new ZooKeeper container still knows them), the job graphs and checkpoint metadata in the
-        # bucket beside the checkpoints, under a cluster id of the stack's own.
+        # bucket beside the checkpoints, under a cluster id of the stack's own and of the image's tag: a
+        # restarted cluster of the same image recovers its job, whereas a new image (its functions changed)
+        # never recovers a job graph that holds the old classes, which it cannot deserialize (its JobManager
+        # would exit): the job is submitted again from its newest checkpoint (providers/flink/job.py).
         self.zookeeper_data = data_volume(name, "zookeeper", s, child)
         self.zookeeper = Container(
             f"{name}-zookeeper",
@@ -104,7 +107,9 @@ class FlinkCluster(pulumi.ComponentResource):
             "high-availability.storageDir: s3://",
             args.s3.bucket,
             f"/{STATE_PREFIX}/ha\n",
-            f"high-availability.cluster-id: /{s.name_prefix}\n",
+            f"high-availability.cluster-id: /{s.name_prefix}/",
+            self.image.image_ref.apply(lambda ref: ref.rsplit(":", 1)[-1]),
+            "\n",
         )
         common_envs: dict[str, pulumi.Input[str]] = {
             "FLINK_CONF_EXTRA": high_availability,

@@ -136,3 +136,58 @@ def event_identities(provider_name: str, body: bytes) -> tuple[str, ...]:
     except (KeyError, IndexError, TypeError, ET.ParseError, UnicodeDecodeError) as exc:
         raise ValueError(f"not a {provider_name} webhook body: {exc!r}") from exc
     raise KeyError(provider_name)
+
+
+@dataclass(frozen=True)
+class DeliveryProblem:
+    """A way real providers deliver webhooks that the lake has to cope with; the provider-native generators
+    inject each at a configured rate (stack config `webhooks.generators.<provider>.problemRates`)."""
+
+    name: str  # REDELIVERY; the config key is its camelCase (redelivery, outOfOrder)
+    default_rate: float  # fraction of the generated provider events (or requests) with it
+    providers: tuple[str, ...]  # the providers whose webhooks can have it
+    description: str
+
+
+_ALL = tuple(p.name for p in PROVIDERS)
+DELIVERY_PROBLEMS = (
+    DeliveryProblem("REDELIVERY", 0.02, _ALL, "an accepted webhook delivered again later, re-signed, same events"),
+    DeliveryProblem(
+        "OUT_OF_ORDER",
+        0.05,
+        _ALL,
+        "a lifecycle's later event delivered before its earlier one (a dispute closed before it opened)",
+    ),
+    DeliveryProblem("BATCH", 0.2, (ADYEN.name,), "a request carrying 2 to 5 notification items"),
+    DeliveryProblem(
+        "TEST_MODE",
+        0.01,
+        (STRIPE.name, ADYEN.name),
+        'a test-mode event (Stripe `livemode: false`, Adyen `live: "false"`); the others send no such flag',
+    ),
+    DeliveryProblem("BAD_SIGNATURE", 0.01, _ALL, "a request signed with a wrong secret: refused with 401"),
+    DeliveryProblem(
+        "STALE_SIGNATURE",
+        0.005,
+        (STRIPE.name,),
+        "a signature whose signed timestamp is older than the tolerance (only Stripe signs one): refused with 401",
+    ),
+    DeliveryProblem(
+        "OLD_API_VERSION",
+        0.3,
+        (STRIPE.name,),
+        "an event rendered in the older of two Stripe API versions, whose invoices carry `subscription` at the"
+        " top level instead of under `parent.subscription_details`",
+    ),
+    DeliveryProblem(
+        "UNUSUAL_DECIMALS",
+        0.1,
+        _ALL,
+        "an amount in a zero-decimal (JPY, KRW) or three-decimal (BHD, KWD) currency",
+    ),
+)
+
+
+def delivery_problems(provider_name: str) -> tuple[DeliveryProblem, ...]:
+    """The delivery problems a provider's generator can inject."""
+    return tuple(p for p in DELIVERY_PROBLEMS if provider_name in p.providers)

@@ -7,7 +7,7 @@ bounds and patterns on the fields, cross-field rules as model validators). A bad
 `streaming-lakehouse:<key.path>: expected <form>, got <value>`.
 
 Modules: `fields` (field types and their forms), `errors` (ConfigError and its formatter), one module
-per group of sections (`kafka`, `storage`, `engines`, `dagster`, `pipeline`, `docker`), `stack` (the
+per group of sections (`kafka`, `storage`, `engines`, `dagster`, `pipeline`, `webhooks`, `docker`), `stack` (the
 whole namespace) and `loader` (`load`, `StackSettings`).
 """
 
@@ -21,6 +21,7 @@ from config.loader import StackSettings, load
 from config.pipeline import GeneratorSettings
 from config.stack import StackConfig
 from config.storage import CatalogExternal, CatalogSettings, MinioSettings, S3External
+from config.webhooks import WebhookGeneratorSettings, WebhookReceiverSettings, WebhooksSettings
 
 __all__ = [
     "DEFAULT_TOPIC_CONFIG",
@@ -45,6 +46,9 @@ __all__ = [
     "StackSettings",
     "TopicSettings",
     "TrinoSettings",
+    "WebhookGeneratorSettings",
+    "WebhookReceiverSettings",
+    "WebhooksSettings",
     "duration_seconds",
     "load",
 ]

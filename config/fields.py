@@ -49,6 +49,13 @@ def text_field(form: str, pattern: str) -> Any:
     return Annotated[str, Field(strict=True), StringConstraints(pattern=pattern), Form(form)]
 
 
+def rate_field(unit: str, high: int) -> Any:
+    """A number above 0 and at most `high`; `unit` names it in the error ("events per second")."""
+    return Annotated[
+        float, _TEXT, Field(strict=True, gt=0, le=high, allow_inf_nan=False), Form(f"{unit} above 0, at most {high}")
+    ]
+
+
 Port = int_field("a TCP port number", 1, 65535)
 Switch = Annotated[bool, _TEXT, Field(strict=True), Form("true or false")]
 Fraction = Annotated[

@@ -18,8 +18,10 @@ from config.kafka import DEFAULT_TOPIC_CONFIG, KafkaExternal, KafkaSettings, Top
 from config.pipeline import GeneratorSettings
 from config.stack import StackConfig
 from config.storage import CatalogSettings, MinioSettings
+from config.webhooks import WebhooksSettings, webhooks_settings
 from payments.events import EVENT_TYPES, TOPICS
 from payments.validation import ValidationSettings
+from payments.webhooks import WEBHOOK_TOPICS
 from providers.kafka.security import KafkaClientSecurity
 
 
@@ -36,11 +38,17 @@ class StackSettings(DockerNaming):
     validation: ValidationSettings
     generators: tuple[GeneratorSettings, ...]
     problem_rates: dict[str, float]  # by template placeholder name: NULL_VARIATION
+    webhooks: WebhooksSettings
 
     def runs_containers(self) -> bool:
         """Whether the stack runs any container of its own (else it needs no network and no images)."""
         managed = [self.kafka.external, self.minio.external, self.catalog.external, self.flink.external]
-        return any(m is None for m in managed) or self.trino.enabled or any(g.enabled for g in self.generators)
+        return (
+            any(m is None for m in managed)
+            or self.trino.enabled
+            or any(g.enabled for g in self.generators)
+            or self.webhooks.receiver.enabled
+        )
 
 
 def _object(cfg: pulumi.Config, key: str) -> Any:
@@ -100,6 +108,9 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
     except ValidationError as exc:
         raise config_error(StackConfig, exc, raw) from None
 
+    # The event types' topics and the webhook edge's always exist (with the receiver off too: a topic goes
+    # with its records); `topics` tunes them and adds more.
+    declared = (*TOPICS, *WEBHOOK_TOPICS)
     topics = tuple(
         TopicSettings(
             name,
@@ -107,7 +118,7 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
             t.replication_factor,
             {**DEFAULT_TOPIC_CONFIG, **{k: str(v) for k, v in t.config.items()}},
         )
-        for name in [*TOPICS, *sorted(set(c.topics) - set(TOPICS))]
+        for name in [*declared, *sorted(set(c.topics) - set(declared))]
         for t in [c.topics.get(name) or TopicConfig()]
     )
     generators = tuple(
@@ -142,4 +153,5 @@ def load(cfg: pulumi.Config | None = None, project: str | None = None, stack: st
         validation=ValidationSettings(tuple(c.validation.currencies), c.validation.max_amount),
         generators=generators,
         problem_rates={key.upper(): rate for key, rate in c.problem_rates.model_dump().items()},
+        webhooks=webhooks_settings(c.webhooks),
     )

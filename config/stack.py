@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, IPvAnyAddress, model_validator
@@ -13,6 +14,7 @@ from config.fields import NAMESPACE, Form, Port, Section, TopicName, field_form,
 from config.kafka import KafkaConfig, TopicConfig
 from config.pipeline import Generators, ProblemRates, ValidationConfig
 from config.storage import CatalogConfig, MinioConfig
+from config.webhooks import WebhooksConfig
 
 
 class StackConfig(Section):
@@ -40,6 +42,9 @@ class StackConfig(Section):
     validation: ValidationConfig = Field(default_factory=ValidationConfig, description="the validation rules' settings")
     generators: Generators = Field(default_factory=Generators, description="the JR generators")
     problem_rates: ProblemRates = Field(default_factory=ProblemRates, description="injected problems")
+    webhooks: WebhooksConfig = Field(
+        default_factory=WebhooksConfig, description="the payment providers' webhooks: receiver and generators"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -59,22 +64,23 @@ class StackConfig(Section):
 
     @model_validator(mode="after")
     def _ports_distinct(self) -> StackConfig:
-        """Every host port a section publishes (a field of type Port) is used once; an external or switched
-        off service publishes none."""
+        """Every host port a section or a section within it publishes (a field of type Port) is used once."""
         seen: dict[int, str] = {}
-        for section_name, section_info in type(self).model_fields.items():
-            section = getattr(self, section_name)
-            if (
-                not isinstance(section, BaseModel)
-                or getattr(section, "external", None)
-                or not getattr(section, "enabled", True)
-            ):
-                continue
-            for name, info in type(section).model_fields.items():
-                if field_form(info) != form_of(Port):
-                    continue
-                key, port = f"{section_info.alias}.{info.alias}", getattr(section, name)
-                if port in seen:
-                    raise rule(key, f": port {port} is already used by {NAMESPACE}:{seen[port]}")
-                seen[port] = key
+        for key, port in _published_ports(self, ""):
+            if port in seen:
+                raise rule(key, f": port {port} is already used by {NAMESPACE}:{seen[port]}")
+            seen[port] = key
         return self
+
+
+def _published_ports(section: BaseModel, path: str) -> Iterator[tuple[str, int]]:
+    """(dotted key, port) of every Port field of the section and of the sections within it, in field order;
+    an external or switched off service publishes none."""
+    if getattr(section, "external", None) or not getattr(section, "enabled", True):
+        return
+    for name, info in type(section).model_fields.items():
+        key, value = f"{path}.{info.alias or name}".lstrip("."), getattr(section, name)
+        if isinstance(value, BaseModel):
+            yield from _published_ports(value, key)
+        elif field_form(info) == form_of(Port):
+            yield key, value

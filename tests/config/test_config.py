@@ -7,6 +7,7 @@ import pytest
 from config import ConfigError, duration_seconds
 from payments.events import EVENT_TYPES
 from payments.validation import ACCEPTED_CURRENCIES
+from payments.webhooks import WEBHOOK_TOPICS
 from tests.required import REQUIRED_TOPICS
 
 
@@ -56,7 +57,7 @@ def test_bad_values_name_the_key_and_the_expected_form(stack_config, values, key
 def test_every_event_types_topic_exists_by_default_and_can_be_tuned_or_added(stack_config):
     default = {t.name: t for t in stack_config({}).kafka.topics}
     assert set(REQUIRED_TOPICS) <= set(default), "the four required topics exist by default"
-    assert list(default) == [e.name for e in EVENT_TYPES], "each event type's topic, in order, and no other"
+    assert list(default) == [*(e.name for e in EVENT_TYPES), *WEBHOOK_TOPICS], "each event type's and webhook topic"
     assert all(t.partitions == 1 and t.replication_factor == 1 for t in default.values())
     assert default["payment_charges"].config["cleanup.policy"] == "delete"
 

@@ -13,6 +13,7 @@ from components.kafka import KafkaBroker, KafkaBrokerArgs
 from components.minio import ObjectStore, ObjectStoreArgs
 from components.trino import Trino, TrinoArgs
 from components.validation import ValidationJob, ValidationJobArgs
+from components.webhooks import WebhookGenerators, WebhookGeneratorsArgs, WebhookReceiver, WebhookReceiverArgs
 
 settings = config.load()
 
@@ -88,6 +89,23 @@ generators = Generators(
         topics=list(kafka.topics.values()),
     ),
 )
+webhook_receiver = webhook_generators = None
+if settings.webhooks.receiver.enabled:
+    webhook_receiver = WebhookReceiver(
+        "webhook-receiver",
+        WebhookReceiverArgs(
+            settings,
+            foundation.network_name,
+            foundation.base_image_ref,
+            kafka_bootstrap_servers=kafka.internal_bootstrap_servers,
+            kafka_security=kafka.security,
+            topics=kafka.topics,
+        ),
+    )
+if webhook_receiver and settings.webhooks.enabled_generators():
+    webhook_generators = WebhookGenerators(
+        "webhook-generators", WebhookGeneratorsArgs(settings, foundation.network_name, webhook_receiver)
+    )
 
 pulumi.export("network", foundation.network_name)
 pulumi.export("base_image", foundation.base_image_ref)
@@ -127,3 +145,10 @@ if dagster:
     pulumi.export("dagster_url", dagster.url)
     pulumi.export("dagster_code_server_container", dagster.code_server_container)
 pulumi.export("generators", list(generators.containers))
+if webhook_receiver:
+    pulumi.export("webhook_receiver_url", webhook_receiver.url)
+    pulumi.export("webhook_receiver_internal_url", webhook_receiver.internal_url)
+    # One secret: what tests and the bench sign their requests with, by the receiver's variable names.
+    pulumi.export("webhook_secrets", webhook_receiver.signing_secrets)
+if webhook_generators:
+    pulumi.export("webhook_generators_container", webhook_generators.container_name)

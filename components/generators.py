@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from components.service import ServiceArgs, service_image
+from components.service import ServiceArgs, kafka_client_envs, service_image
 from config import GeneratorSettings, StackSettings
 from jr_templates.render import render
 from payments.events import EVENT_TYPES, event_type
@@ -77,10 +77,8 @@ class Generators(pulumi.ComponentResource):
             return
         self.image = service_image(name, "jr", s, args.base_image_ref, child)
         after_topics = pulumi.ResourceOptions(parent=self, depends_on=args.topics)
-        security = args.kafka_security
         # librdkafka reads the CA from a file: jr-generate writes KAFKA_CA_PEM to one.
-        client = "\n".join(f"{k}={v}" for k, v in security.librdkafka(ca_inline=False).items())
-        client_envs = {"KAFKA_CA_PEM": security.ca_pem} if security.ca_pem else {}
+        client_envs, client_secret_envs = kafka_client_envs(args.kafka_security)
         self.containers = {
             process: Container(
                 f"{name}-{process}",
@@ -93,7 +91,7 @@ class Generators(pulumi.ComponentResource):
                         **generator_env(gens, s.problem_rates, s.kafka.topic_prefix),
                         **client_envs,
                     },
-                    secret_envs={"KAFKA_EXTRA_PROPERTIES": client} if client else {},
+                    secret_envs=client_secret_envs,
                     networks_advanced=[NetworkAttachment(name=args.network_name)],
                     memory=256,
                 ),

@@ -26,6 +26,7 @@ from providers.docker import (
 from providers.docker.client import digest_context, project_root
 from providers.docker.image import ImageProvider
 from providers.iceberg.catalog import s3_io_properties
+from providers.kafka import KafkaClientSecurity
 from providers.random import RandomPassword
 
 T = TypeVar("T")
@@ -75,7 +76,7 @@ class S3Access:
 _GO_BUILDS = frozenset({"minio", "jr"})
 # Images that bake in this repository's code build from its root; the root's .dockerignore lets in only
 # what they copy. Every other image's context is its own directory.
-_FROM_ROOT = frozenset({"dagster"})
+_FROM_ROOT = frozenset({"dagster", "webhooks"})
 
 
 def image_build(service: str, base_image_ref: pulumi.Input[str]) -> DockerBuild:
@@ -99,6 +100,17 @@ def build_service_image(service: str, base_image: str, labels: dict[str, str]) -
         }
     )
     return image.outs["image_ref"]
+
+
+def kafka_client_envs(security: KafkaClientSecurity) -> tuple[dict[str, str], dict[str, str]]:
+    """(envs, secret envs) with which a librdkafka client in a container (images/jr, images/webhooks) connects:
+    KAFKA_CA_PEM, the CA it writes to a file for `ssl.ca.location`, and the secret KAFKA_EXTRA_PROPERTIES,
+    the other properties as `key=value` lines; both empty for PLAINTEXT."""
+    client = "\n".join(f"{k}={v}" for k, v in security.librdkafka(ca_inline=False).items())
+    return (
+        {"KAFKA_CA_PEM": security.ca_pem} if security.ca_pem else {},
+        {"KAFKA_EXTRA_PROPERTIES": client} if client else {},
+    )
 
 
 def service_image(

@@ -28,8 +28,18 @@ ALLOWED: dict[str, set[str]] = {
     "flink_jobs": {"payments"},
     "jr_templates": {"payments"},
     "orchestration": {"payments"},
-    # One ComponentResource per service, and the composition.
-    "components": {"config", "providers", "payments", "flink_jobs", "jr_templates", "orchestration"},
+    # The webhook edge's receiver and generators (images/webhooks copies only webhooks/ and payments/).
+    "webhooks": {"payments"},
+    # One ComponentResource per service, and the composition; the receiver's port is the edge's own.
+    "components": {
+        "config",
+        "providers",
+        "payments",
+        "flink_jobs",
+        "jr_templates",
+        "orchestration",
+        "webhooks.settings",
+    },
     "__main__": {"components", "config"},
     # The client of a running stack, and the tooling and benchmarks around it.
     "lakehouse": {"components", "config", "providers", "payments", "flink_jobs"},
@@ -38,7 +48,17 @@ ALLOWED: dict[str, set[str]] = {
     "tests": {"*"},
 }
 PACKAGES = set(ALLOWED) - {"__main__"}
-PRODUCT = {"payments", "providers", "config", "flink_jobs", "jr_templates", "orchestration", "components", "__main__"}
+PRODUCT = {
+    "payments",
+    "providers",
+    "config",
+    "flink_jobs",
+    "jr_templates",
+    "orchestration",
+    "webhooks",
+    "components",
+    "__main__",
+}
 
 
 def modules() -> Iterator[tuple[str, Path]]:

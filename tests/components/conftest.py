@@ -10,6 +10,9 @@ from typing import Any
 import pulumi
 import pytest
 from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+
+from providers.random import RandomIdProvider
 
 PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 
@@ -19,6 +22,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def __init__(self) -> None:
         self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
+        self.dependencies: dict[str, set[str]] = {}  # resource name -> the names of the resources it waits for
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         self.resources[args.name] = args
@@ -30,16 +34,27 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outs["container_id"] = f"{args.name}-cid"
         if kind == "RandomPassword":
             outs["result"] = f"{args.name}-generated"
+        if kind == "RandomId":  # the real provider's value: the tests check its form
+            outs["hex"] = RandomIdProvider().create(dict(args.inputs)).outs["hex"]
         return f"{args.name}-id", outs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         return {}
 
 
+class RecordingMonitor(MockMonitor):
+    """Also records what each resource depends on (`depends_on` and the outputs among its inputs)."""
+
+    def RegisterResource(self, request):  # noqa: N802 (the gRPC method's name)
+        response = super().RegisterResource(request)
+        self.mocks.dependencies[request.name] = {urn.rsplit("::", 1)[-1] for urn in request.dependencies}
+        return response
+
+
 @pytest.fixture
 def mocks():
     m = RecordingMocks()
-    pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False)
+    pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False, monitor=RecordingMonitor(m))
     return m
 
 

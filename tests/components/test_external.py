@@ -12,6 +12,7 @@ import pytest
 from components import external
 from config import ConfigError
 from payments.events import EVENT_TYPES
+from payments.webhooks import WEBHOOK_TOPICS
 from tests.components.conftest import unsecret
 from tests.support import free_port
 
@@ -33,6 +34,7 @@ ALL_EXTERNAL = {
     "flink": {"external": FLINK, "jobName": "payments-validation-b"},
     "trino": {"enabled": False},
     "generators": NO_GENERATORS,
+    "webhooks": {"receiver": {"enabled": False}},
     **SECRETS,
 }
 
@@ -121,7 +123,7 @@ def test_an_all_external_stack_runs_no_container_and_declares_its_topics_tables_
         kinds = {r.typ.rsplit(":", 1)[-1] for r in mocks.resources.values()}
         assert not kinds & {"Container", "Network", "Volume", "Image", "BaseImage", "S3Bucket", "IamUser"}, kinds
         topics = sorted(r.inputs["name"] for r in mocks.resources.values() if r.typ.endswith(":Topic"))
-        assert topics == sorted(f"b.{e.topic}" for e in EVENT_TYPES), "every type's topic, prefixed"
+        assert topics == sorted(f"b.{t}" for t in (*(e.topic for e in EVENT_TYPES), *WEBHOOK_TOPICS)), "prefixed"
         assert all(
             r.inputs["bootstrap_servers"] == "127.0.0.1:9092"
             for r in mocks.resources.values()

@@ -7,6 +7,7 @@ import pulumi
 from components.foundation import Foundation, FoundationArgs
 from components.kafka import KafkaBroker, KafkaBrokerArgs, cluster_id
 from payments.events import EVENT_TYPES
+from payments.webhooks import WEBHOOK_TOPICS
 from tests.required import REQUIRED_TOPICS
 
 
@@ -83,7 +84,7 @@ def test_topics_are_declared_against_the_brokers_host_listener(mocks, stack_conf
 
     def check(names):
         assert set(REQUIRED_TOPICS) <= set(names), "the four required topics exist by default"
-        assert names == [e.name for e in EVENT_TYPES], "each event type's topic, named as the type is"
+        assert names == [*(e.name for e in EVENT_TYPES), *WEBHOOK_TOPICS], "each event type's and webhook topic"
         for name in names:
             topic = mocks.resources[f"kafka-topic-{name}"].inputs
             assert topic["bootstrap_servers"] == "127.0.0.1:19092", name

@@ -71,8 +71,8 @@ def _generator_model(provider: Provider) -> type[Section]:
             " delivery problem its webhooks can have."
         ),
         **{
-            p.name.lower(): (Fraction, Field(p.default_rate, description=f"fraction of events: {p.description}"))
-            for p in problems
+            d.name.lower(): (Fraction, Field(d.default_rate, description=f"fraction with it: {d.description}"))
+            for d in problems
         },
     )
     return create_model(

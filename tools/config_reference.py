@@ -29,6 +29,7 @@ from pydantic_core import PydanticUndefined
 
 import config as models
 from payments.events import EVENT_TYPES
+from payments.webhooks import WEBHOOK_TOPICS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "configuration.md"
@@ -56,6 +57,7 @@ SEE = {
     "validation": "../flink_jobs/README.md",
     "generators.<type>": "generators.md",
     "problemRates": "generators.md#injected-problems",
+    "webhooks.receiver": "architecture.md#the-webhook-edge",
 }
 _UNIONS = (Union, types.UnionType)
 
@@ -209,9 +211,10 @@ def _notes(path: str) -> list[str]:
     if path == "topics.<name>":
         given = ", ".join(f"`{k}: {v}`" for k, v in models.DEFAULT_TOPIC_CONFIG.items())
         every = ", ".join(f"`{e.name}`" for e in EVENT_TYPES)
+        webhooks = ", ".join(f"`{t}`" for t in WEBHOOK_TOPICS)
         return [
-            f"The event types' topics ({every}) always exist, whether named here or not; a name that is not an "
-            f"event type's adds a topic. Every topic gets {given} unless its `config` sets them."
+            f"The event types' topics ({every}) and the webhook edge's ({webhooks}) always exist, whether named "
+            f"here or not; any other name adds a topic. Every topic gets {given} unless its `config` sets them."
         ]
     if path == "generators.<type>":
         intervals = ", ".join(f"`{e.name}` {e.generator_interval}" for e in EVENT_TYPES)

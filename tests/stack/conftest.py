@@ -66,7 +66,7 @@ def trino_query(outputs: dict[str, Any]) -> Iterator[Callable[[str], list[list[A
 
 def isolated_ports() -> dict[str, dict[str, int]]:
     """Free host ports for every service, so a dev stack on the usual ports never collides."""
-    kafka, api, console, catalog, rest, gateway, trino, dagster = published_ports(8)
+    kafka, api, console, catalog, rest, gateway, trino, dagster, webhooks = published_ports(9)
     return {
         "kafka": {"hostPort": kafka},
         "minio": {"apiPort": api, "consolePort": console},
@@ -74,6 +74,7 @@ def isolated_ports() -> dict[str, dict[str, int]]:
         "flink": {"restPort": rest, "sqlGatewayPort": gateway},
         "trino": {"port": trino},
         "dagster": {"port": dagster},
+        "webhooks": {"receiver": {"hostPort": webhooks}},
     }
 
 

@@ -78,6 +78,11 @@ def test_up_brings_every_service_up_healthy_with_its_endpoints(shared_stack):
         "payment_disputes",
         "payment_refunds",
         "payment_subscriptions",
+        "webhooks_adyen",
+        "webhooks_braintree",
+        "webhooks_checkout",
+        "webhooks_rejected",
+        "webhooks_stripe",
     ]
     assert result.outputs["s3_endpoint"].value == f"http://127.0.0.1:{s.config['minio']['apiPort']}"
     overview = requests.get(result.outputs["flink_ui_url"].value + "/overview", timeout=10).json()
@@ -123,6 +128,8 @@ def _owned(s) -> dict[str, list[str]]:
             f"{s.prefix}-kafka",
             f"{s.prefix}-minio",
             f"{s.prefix}-trino",
+            f"{s.prefix}-webhook-generators",
+            f"{s.prefix}-webhook-receiver",
         ],
         "networks": [f"{s.prefix}-net"],
         "volumes": [
@@ -130,6 +137,7 @@ def _owned(s) -> dict[str, list[str]]:
             f"{s.prefix}-dagster-data",
             f"{s.prefix}-kafka-data",
             f"{s.prefix}-minio-data",
+            f"{s.prefix}-webhook-generators-data",
             f"{s.prefix}-zookeeper-data",
         ],
     }

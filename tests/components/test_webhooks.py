@@ -12,6 +12,7 @@ import pulumi
 from components import external
 from payments.webhooks import PROVIDERS, WEBHOOK_TOPICS, delivery_problems
 from tests.components.conftest import unsecret
+from webhooks.settings import ReceiverSettings
 
 # The signing secrets' forms (the environment contract the receiver and the generators read).
 SECRET_FORMS = {
@@ -205,5 +206,19 @@ def test_with_an_external_kafka_the_receiver_connects_with_its_security_the_pass
             "security.protocol=sasl_ssl",
         ]
         assert "kafka-pw" not in json.dumps(server["envs"])
+
+    return edge.url.apply(check)
+
+
+@pulumi.runtime.test
+def test_the_receiver_starts_with_the_environment_it_is_given(mocks, program):
+    """What the container gets is what webhooks/settings.py accepts: a missing or malformed variable would
+    stop the receiver at start."""
+    edge = program({"kafka": {"topicPrefix": "ci."}, "webhooks": {"receiver": {"workers": 3}}})["webhook_receiver"]
+
+    def check(_):
+        server = _containers(mocks)["webhook-receiver-server"]
+        settings = ReceiverSettings.from_env({**server["envs"], **unsecret(server["secret_envs"])})
+        assert (settings.topic("webhooks_adyen"), settings.workers) == ("ci.webhooks_adyen", 3)
 
     return edge.url.apply(check)

@@ -12,6 +12,7 @@ import pulumi
 from components import external
 from payments.webhooks import PROVIDERS, WEBHOOK_TOPICS, delivery_problems
 from tests.components.conftest import unsecret
+from tests.components.test_external import ALL_EXTERNAL
 from webhooks.settings import ReceiverSettings
 
 # The signing secrets' forms (the environment contract the receiver and the generators read).
@@ -220,5 +221,21 @@ def test_the_receiver_starts_with_the_environment_it_is_given(mocks, program):
         server = _containers(mocks)["webhook-receiver-server"]
         settings = ReceiverSettings.from_env({**server["envs"], **unsecret(server["secret_envs"])})
         assert (settings.topic("webhooks_adyen"), settings.workers) == ("ci.webhooks_adyen", 3)
+
+    return edge.url.apply(check)
+
+
+@pulumi.runtime.test
+def test_a_stack_of_external_services_still_runs_the_receiver_on_its_own_network(mocks, program, monkeypatch):
+    for probe in ("probe_kafka", "probe_s3", "probe_catalog", "probe_http"):
+        monkeypatch.setattr(external, probe, lambda *args: None)  # nothing listens here
+    edge = program({**ALL_EXTERNAL, "webhooks": {}})["webhook_receiver"]
+
+    def check(_):
+        kinds = sorted(r.typ.rsplit(":", 1)[-1] for r in mocks.resources.values() if r.name.startswith("foundation-"))
+        assert kinds == ["BaseImage", "Network"]
+        server = _containers(mocks)["webhook-receiver-server"]
+        assert server["networks_advanced"] == [{"name": "lakehouse-unit-net", "aliases": []}]
+        assert (server["envs"]["KAFKA_BOOTSTRAP"], server["envs"]["WEBHOOK_TOPIC_PREFIX"]) == ("kafka:29092", "b.")
 
     return edge.url.apply(check)

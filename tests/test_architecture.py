@@ -28,6 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "flink_jobs": {"payments"},
     "jr_templates": {"payments"},
     "orchestration": {"payments"},
+    # The webhook edge's image (images/webhooks copies webhooks/ and payments/): receiver and generators.
+    "webhooks": {"payments"},
     # One ComponentResource per service, and the composition.
     "components": {"config", "providers", "payments", "flink_jobs", "jr_templates", "orchestration"},
     "__main__": {"components", "config"},

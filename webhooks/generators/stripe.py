@@ -274,6 +274,7 @@ class StripeGenerator(ProviderGenerator):
         reason = self.rng.choice(REFUND_REASONS)
         fails = self.rng.random() < 0.15
         created = unix_seconds(life.at())
+        balance_transaction, failure_balance_transaction = self._id("txn"), self._id("txn")
 
         def refund(status: str) -> Callable[[bool, int], dict[str, Any]]:
             def build(old: bool, _: int) -> dict[str, Any]:
@@ -281,7 +282,7 @@ class StripeGenerator(ProviderGenerator):
                     "id": refund_id,
                     "object": "refund",
                     "amount": amount,
-                    "balance_transaction": self._id("txn"),
+                    "balance_transaction": balance_transaction,
                     "charge": charge.id,
                     "created": created,
                     "currency": charge.currency.lower(),
@@ -293,7 +294,7 @@ class StripeGenerator(ProviderGenerator):
                 }
                 if status == "failed":
                     obj["failure_reason"] = "expired_or_canceled_card"
-                    obj["failure_balance_transaction"] = self._id("txn")
+                    obj["failure_balance_transaction"] = failure_balance_transaction
                 return obj
 
             return build

@@ -92,6 +92,10 @@ generators-rates: stack ## events reaching each topic over WINDOW seconds (defau
 generators-burst: stack ## benchmark burst: BURST (default 100000) events per type, as fast as JR can
 	$(VENV)/bin/python -m lakehouse.generators_burst --stack $(STACK) --events $(BURST)
 
+.PHONY: webhooks-accounting
+webhooks-accounting: stack ## per provider: webhooks the generators got 2xx/401 for vs records on the raw and rejected topics
+	$(VENV)/bin/python -m lakehouse.webhooks --stack $(STACK)
+
 flink-sql: stack ## the Flink SQL client on the Iceberg tables (SQL="..." runs statements and exits)
 	$(VENV)/bin/python -m lakehouse.flink_sql --stack $(STACK) $(if $(SQL),-e "$(SQL)")
 

@@ -5,7 +5,8 @@
 Phases, in order: memory at rest; throughput of the limit, the peer and ours on one pre-produced backlog
 (`--repeats` rounds); freshness at the generators' rates and ten times them, for the stack's checkpoint
 interval and 2 s; the worst input (1 MiB payloads) judged by the job's functions against an ordinary
-event; with `--lifecycle`, the time `make down`, `make up` (images built) and a no-op `make up` take on
+event; the webhook edge's accepted webhooks per second and latency beside Kafka's own producer (`webhooks`);
+with `--lifecycle`, the time `make down`, `make up` (images built) and a no-op `make up` take on
 this stack (it destroys the stack's data, so it is not run by default).
 Everything the benchmarks create (topics, a namespace per run, containers) is removed at the end.
 """
@@ -23,14 +24,14 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import freshness, memory, report, strict_input, throughput
+from bench import freshness, memory, report, strict_input, throughput, webhooks
 from bench.stack import BENCH_LABEL, BenchStack
 from config import duration_seconds
 from providers.flink.rest import FlinkRest
 
 ROOT = Path(__file__).parent.parent
 RESULTS = ROOT / "bench" / "results.json"  # every figure of the last run of each phase, as measured
-PHASES = ("throughput", "freshness", "strict_input")
+PHASES = ("throughput", "freshness", "strict_input", "webhooks")
 
 
 def now() -> str:
@@ -125,6 +126,10 @@ def main() -> None:
             measured_at["strict_input"] = now()
             for j in judged:
                 print(f"worst input, {j.family}: {j.worst_ms:.1f} ms, {j.ratio:,.0f}x an ordinary {j.event_name}")
+        if "webhooks" not in args.skip:
+            edge = webhooks.measure(stack, args.repeats)
+            figures["webhooks"] = {"rounds": [asdict(r) for r in edge.rounds], "workers": edge.workers}
+            measured_at["webhooks"] = now()
     finally:
         for container in stack.docker.containers.list(all=True, filters={"label": f"{BENCH_LABEL}={stack.run}"}):
             container.remove(force=True, v=True)

@@ -138,6 +138,32 @@ def write(figures: dict[str, Any], versions: dict[str, str]) -> None:
             ),
             "",
         ]
+    if edge := figures.get("webhooks"):
+        rounds = edge["rounds"]
+        lines += [
+            "## The webhook edge",
+            "",
+            f"Measured {at.get('webhooks', '?')}; the receiver with {edge['workers']} worker process(es).",
+            "",
+            "Signed webhooks per second a receiver of the stack's image accepted and Kafka acknowledged (vegeta, "
+            "as many requests in flight as it takes, a mix of the four providers), beside Kafka's own producer "
+            "benchmark from one client at the same record size (`acks=all`, idempotent): the limit. Latency at "
+            "a fixed rate of half the highest.",
+            "",
+            "| round | accepted/s | 2xx | p50 ms | p99 ms | at rate/s | Kafka producer/s | edge/limit | body bytes |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            *(
+                f"| {n} | {r['accepted_per_s']:,.0f} | {r['success']:.1%} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
+                f"| {r['fixed_rate']:,} | {r['kafka_per_s']:,.0f} | {r['accepted_per_s'] / r['kafka_per_s']:.2f} "
+                f"| {r['mean_body_bytes']:,} |"
+                for n, r in enumerate(rounds, 1)
+            ),
+            "",
+            f"Median: {median_spread([r['accepted_per_s'] for r in rounds])} webhooks/s; p99 "
+            f"{statistics.median(r['p99_ms'] for r in rounds):.1f} ms at half that rate; edge/limit "
+            f"{statistics.median(r['accepted_per_s'] / r['kafka_per_s'] for r in rounds):.3f}.",
+            "",
+        ]
     if (idle := figures.get("memory_idle")) is not None:
         peak = figures.get("throughput", {}).get("memory_peak_mib", {})
         lines += [

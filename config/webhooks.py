@@ -12,7 +12,16 @@ from typing import Any, ClassVar
 from pydantic import Field, create_model, model_validator
 
 from config.fields import Fraction, Port, Section, Switch, int_field, rate_field, rule
-from payments.webhooks import ADYEN, BRAINTREE, CHECKOUT, PROVIDERS, STRIPE, Provider, delivery_problems
+from payments.webhooks import (
+    ADYEN,
+    BRAINTREE,
+    CHECKOUT,
+    PROVIDERS,
+    STALE_SIGNATURE_AGE_SECONDS,
+    STRIPE,
+    Provider,
+    delivery_problems,
+)
 
 # Provider events generated per second by default: enough to see every kind and problem within minutes.
 DEFAULT_RATES_PER_SECOND = {STRIPE.name: 2.0, ADYEN.name: 1.0, BRAINTREE.name: 0.5, CHECKOUT.name: 0.5}
@@ -36,17 +45,18 @@ class WebhookReceiverSettings(Section):
     workers: int_field("a worker process count", 1, 64) = Field(
         1, description="HTTP server (uvicorn) worker processes; each has its own Kafka producer"
     )
-    signature_tolerance_seconds: int_field("a number of seconds", 1, 86400) = Field(
+    signature_tolerance_seconds: int_field("a number of seconds", 1, STALE_SIGNATURE_AGE_SECONDS - 1) = Field(
         300,
         description=(
             "how old a Stripe signature's signed timestamp may be (Stripe's own default is 300); an older one is"
-            " refused as stale. Only Stripe signs a timestamp"
+            " refused as stale. Only Stripe signs a timestamp. Below the age of the generators' stale signatures"
         ),
     )
     max_body_bytes: int_field("a size in bytes", 1024, 16 * 1024 * 1024) = Field(
         262144, description="largest request body accepted; a larger one is answered 413 and not read"
     )
-    ack_timeout_ms: int_field("a time in milliseconds", 100, 300_000) = Field(
+    # At most 30 s: the generators wait 40 s for an answer, so none they give up on is written.
+    ack_timeout_ms: int_field("a time in milliseconds", 100, 30_000) = Field(
         10000,
         description=(
             "how long a request waits for Kafka's acknowledgement before the receiver answers 503 (the provider"

@@ -24,7 +24,7 @@ from urllib3.util.retry import Retry
 from lakehouse.dagster_checks import DagsterApiError, latest_checks, line
 from lakehouse.lake import Lake
 from lakehouse.outputs import stack_outputs
-from payments.events import EVENT_TYPES
+from payments.events import EVENT_TYPES, TOPICS
 from providers.docker.client import LABEL_STACK, client
 
 
@@ -113,7 +113,8 @@ def main() -> None:
         for topic, behind in lag(
             outputs["kafka_bootstrap_servers"],
             outputs["validation_consumer_group"],
-            outputs["kafka_topics"],
+            # The job reads the event types' topics; the webhook topics are the edge's.
+            [t for t in outputs["kafka_topics"] if t.endswith(TOPICS)],
             outputs.get("kafka_client_config"),
         ).items():
             print(f"  {topic:48} {behind}")

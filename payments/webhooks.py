@@ -188,6 +188,10 @@ DELIVERY_PROBLEMS = (
 )
 
 
+# How old the generators' STALE_SIGNATURE timestamps are: Stripe's tolerance (stack config) must stay below it.
+STALE_SIGNATURE_AGE_SECONDS = 3600
+
+
 def delivery_problems(provider_name: str) -> tuple[DeliveryProblem, ...]:
     """The delivery problems a provider's generator can inject."""
     return tuple(p for p in DELIVERY_PROBLEMS if provider_name in p.providers)

@@ -42,9 +42,9 @@ ALLOWED: dict[str, set[str]] = {
     },
     "__main__": {"components", "config"},
     # The client of a running stack, and the tooling and benchmarks around it.
-    "lakehouse": {"components", "config", "providers", "payments", "flink_jobs"},
+    "lakehouse": {"components", "config", "providers", "payments", "flink_jobs", "webhooks"},
     "tools": {"config", "providers", "payments"},  # config: the configuration reference is generated from it
-    "bench": {"components", "config", "providers", "payments", "flink_jobs", "lakehouse"},
+    "bench": {"components", "config", "providers", "payments", "flink_jobs", "lakehouse", "webhooks"},
     "tests": {"*"},
 }
 PACKAGES = set(ALLOWED) - {"__main__"}

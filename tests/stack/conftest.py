@@ -159,11 +159,29 @@ def throwaway_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
             s.stack.workspace.remove_stack(s.name, force=True)
 
 
+# The provider-native generators at a few times their default rates and problem rates, so that every
+# delivery problem shows up while the package's tests run (tests/stack/test_webhooks.py counts them all).
+_PROBLEMS = {"redelivery": 0.05, "outOfOrder": 0.1, "badSignature": 0.05, "unusualDecimals": 0.1}
+WEBHOOK_TRAFFIC = {
+    "generators": {
+        "stripe": {
+            "ratePerSecond": 4,
+            "problemRates": {**_PROBLEMS, "testMode": 0.1, "staleSignature": 0.05, "oldApiVersion": 0.3},
+        },
+        "adyen": {"ratePerSecond": 2, "problemRates": {**_PROBLEMS, "testMode": 0.1, "batch": 0.3}},
+        "braintree": {"ratePerSecond": 2, "problemRates": _PROBLEMS},
+        "checkout": {"ratePerSecond": 2, "problemRates": _PROBLEMS},
+    }
+}
+
+
 @pytest.fixture(scope="package")
 def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ThrowawayStack, auto.UpResult]]:
     """One full stack with the generators on, brought up once for every module here; the first `up`'s result."""
     # Schedules stopped: a scheduled dbt build would race the dbt runs the serving tests compare.
-    s = ThrowawayStack(tmp_path_factory.mktemp("shared"), {"dagster": {"schedulesRunning": False}})
+    s = ThrowawayStack(
+        tmp_path_factory.mktemp("shared"), {"dagster": {"schedulesRunning": False}, "webhooks": WEBHOOK_TRAFFIC}
+    )
     try:
         yield s, s.up()
     finally:

@@ -19,7 +19,9 @@ from webhooks.generators.settings import GeneratorSettings, SettingsError, load
 LOG = logging.getLogger("webhooks.generators")
 
 SUMMARY_SECONDS = 60
-REQUEST_TIMEOUT_SECONDS = 10.0
+# Above the receiver's wait for Kafka's acknowledgement (ackTimeoutMs, at most 30 s by config), so an
+# answer the receiver gives is never given up on: a 2xx not seen would be delivered twice.
+REQUEST_TIMEOUT_SECONDS = 40.0
 
 
 async def run(settings: GeneratorSettings) -> None:

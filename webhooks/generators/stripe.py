@@ -20,7 +20,7 @@ from typing import Any
 
 import stripe
 
-from payments.webhooks import STRIPE
+from payments.webhooks import STALE_SIGNATURE_AGE_SECONDS, STRIPE
 from webhooks.generators.core import (
     DIGITS,
     LOWER,
@@ -39,7 +39,6 @@ API_VERSION = "2025-03-31.basil"
 # OLD_API_VERSION: the version before basil, whose invoices carry `subscription` at the top level.
 OLDER_API_VERSION = "2025-02-24.acacia"
 # STALE_SIGNATURE: how far back a stale signature's timestamp is; far beyond Stripe's 300 s tolerance.
-STALE_SIGNATURE_AGE_SECONDS = 3600
 DAY = 86_400
 
 

@@ -1,0 +1,208 @@
+"""`make webhooks-accounting`: every webhook the provider-native generators sent, against what the receiver
+wrote to Kafka, per provider.
+
+The generators keep a ledger of every HTTP attempt (webhooks/generators); the receiver writes each accepted
+request to its provider's topic and each refused one to the rejected topic. Balanced means, per provider:
+the provider event identities of the attempts answered 2xx are the identities on the provider's topic, each
+as many times (one record per accepted delivery, nothing lost, nothing doubled), and the attempts refused
+(401, 413) are as many as the provider's records on the rejected topic.
+
+The generators are stopped while counting (an attempt in flight would be on a topic but not yet in the
+ledger) and started again after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import tarfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from confluent_kafka import Consumer, TopicPartition
+
+from lakehouse.outputs import stack_outputs
+from payments.webhooks import (
+    HEADER_PROVIDER,
+    HEADER_RECEIVED_AT,
+    HEADER_SIGNATURE,
+    PROVIDERS,
+    REJECTED_TOPIC,
+    event_identities,
+)
+from providers.docker.client import client
+from webhooks.generators.delivery import LEDGER_PATH
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of a webhook topic: its body and headers (text)."""
+
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def received_at(self) -> datetime:
+        return datetime.fromisoformat(self.headers[HEADER_RECEIVED_AT])
+
+
+@dataclass
+class ProviderAccount:
+    """One provider's side-by-side counts. Identities count deliveries: a redelivered event counts twice."""
+
+    provider: str
+    attempts: int = 0
+    accepted: Counter[str] = field(default_factory=Counter)  # identities of the attempts answered 2xx
+    refused: int = 0  # attempts answered 401 or 413
+    unavailable: int = 0  # attempts answered 5xx or not at all (the generators retry them)
+    on_topic: Counter[str] = field(default_factory=Counter)  # identities on the provider's topic
+    on_rejected: int = 0  # the provider's records on the rejected topic
+    attempted: set[str] = field(default_factory=set)  # identities of every attempt, whatever its answer
+    foreign: int = 0  # records of events the generators never sent (the bench's, a hand-made request)
+
+    @property
+    def missing(self) -> Counter[str]:
+        """Accepted deliveries not on the topic: lost."""
+        return self.accepted - self.on_topic
+
+    @property
+    def extra(self) -> Counter[str]:
+        """Records on the topic no 2xx answered: doubled, or written although the answer was an error."""
+        return self.on_topic - self.accepted
+
+    @property
+    def balanced(self) -> bool:
+        return not self.missing and not self.extra and self.refused == self.on_rejected
+
+
+def ledger_lines(container_name: str) -> list[dict]:
+    """Every ledger line the generators' container holds (its rotated files included), oldest first.
+    Raises docker.errors.NotFound when the container does not exist."""
+    stream, _ = client().containers.get(container_name).get_archive(str(LEDGER_PATH.parent))
+    lines: list[dict] = []
+    with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as archive:
+        files = sorted(
+            (m for m in archive.getmembers() if m.isfile() and LEDGER_PATH.name in m.name),
+            key=lambda m: m.name,
+            reverse=True,  # ledger.jsonl.2 is older than ledger.jsonl.1, which is older than ledger.jsonl
+        )
+        for member in files:
+            handle = archive.extractfile(member)
+            assert handle is not None  # a regular file
+            text = handle.read().decode()
+            # A running generator may be mid-line: only whole lines count.
+            lines.extend(json.loads(line) for line in text[: text.rfind("\n") + 1].splitlines() if line.strip())
+    return lines
+
+
+def topic_records(bootstrap: str, topic: str) -> Iterator[Record]:
+    """Every record of `topic`, up to its end offsets when asked."""
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": "webhooks-accounting", "enable.auto.commit": False}
+    )
+    try:
+        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        ends = {}
+        for p in partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            if high > low:
+                ends[p] = high
+        consumer.assign([TopicPartition(topic, p, 0) for p in ends])
+        while ends:
+            message = consumer.poll(10)
+            if message is None:
+                raise TimeoutError(f"{topic}: no record within 10 s, {len(ends)} partitions not read to their end")
+            if message.error() or message.partition() not in ends:
+                continue
+            headers = {k: (v or b"").decode() for k, v in message.headers() or []}
+            yield Record(message.value() or b"", headers)
+            if message.offset() + 1 >= ends[message.partition()]:
+                del ends[message.partition()]
+    finally:
+        consumer.close()
+
+
+def account(lines: Iterable[dict], records: dict[str, list[Record]]) -> dict[str, ProviderAccount]:
+    """Per provider, the ledger's attempts against the topics' records (`records` by topic name, unprefixed).
+    Only records received since the ledger's first attempt count, so a ledger that starts later than the
+    topics (a new generators container) still balances."""
+    lines = list(lines)
+    accounts = {p.name: ProviderAccount(p.name) for p in PROVIDERS}
+    for line in lines:
+        a = accounts[line["provider"]]
+        a.attempts += 1
+        a.attempted.update(line["identities"])
+        status = line["status"]
+        if status is not None and 200 <= status < 300:
+            a.accepted.update(line["identities"])
+        elif status in (401, 413):
+            a.refused += 1
+        else:
+            a.unavailable += 1
+    since = min((datetime.fromisoformat(line["sent_at"]) for line in lines), default=None)
+    for p in PROVIDERS:
+        for r in records.get(p.topic, []):
+            if since is None or r.received_at >= since:
+                a = accounts[p.name]
+                identities = event_identities(p.name, r.body)
+                if a.attempted.isdisjoint(identities):
+                    a.foreign += 1
+                else:
+                    a.on_topic.update(identities)
+    for r in records.get(REJECTED_TOPIC, []):
+        if since is None or r.received_at >= since:
+            accounts[r.headers[HEADER_PROVIDER]].on_rejected += 1
+    return accounts
+
+
+def read_topics(bootstrap: str, topic_prefix: str = "") -> dict[str, list[Record]]:
+    """Every record of the providers' topics and the rejected topic, by unprefixed topic name."""
+    names = [*(p.topic for p in PROVIDERS), REJECTED_TOPIC]
+    return {name: list(topic_records(bootstrap, topic_prefix + name)) for name in names}
+
+
+def report(accounts: dict[str, ProviderAccount]) -> str:
+    """A Markdown table of the accounts, one row per provider."""
+    names = ["provider", "attempts", "2xx", "on topic", "lost", "doubled", "401/413", "on rejected"]
+    names += ["5xx or no answer", "not generated", "balanced"]
+    rows = ["| " + " | ".join(names) + " |", "| --- |" + " ---: |" * (len(names) - 2) + " --- |"]
+    for a in accounts.values():
+        rows.append(
+            f"| {a.provider} | {a.attempts} | {a.accepted.total()} | {a.on_topic.total()} | {a.missing.total()}"
+            f" | {a.extra.total()} | {a.refused} | {a.on_rejected} | {a.unavailable} | {a.foreign}"
+            f" | {'yes' if a.balanced else 'NO'} |"
+        )
+    return "\n".join(rows)
+
+
+def rejection_reasons(records: list[Record]) -> Counter[str]:
+    """The rejected topic's records by (provider, reason)."""
+    return Counter(f"{r.headers[HEADER_PROVIDER]} {r.headers[HEADER_SIGNATURE]}" for r in records)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stack", default="dev")
+    args = parser.parse_args()
+    outputs = stack_outputs(args.stack)
+    generators = client().containers.get(outputs["webhook_generators_container"])
+    generators.stop(timeout=30)  # in-flight attempts finish and reach the ledger
+    try:
+        records = read_topics(outputs["kafka_bootstrap_servers"], outputs.get("kafka_topic_prefix", ""))
+        accounts = account(ledger_lines(generators.name), records)
+    finally:
+        generators.start()
+    print(report(accounts))
+    reasons = rejection_reasons(records[REJECTED_TOPIC])
+    print(
+        "\nrejected, by provider and reason: " + (", ".join(f"{k} {v}" for k, v in sorted(reasons.items())) or "none")
+    )
+    if not all(a.balanced for a in accounts.values()):
+        raise SystemExit("not balanced: see the lost and doubled columns")
+
+
+if __name__ == "__main__":
+    main()

@@ -28,6 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "flink_jobs": {"payments"},
     "jr_templates": {"payments"},
     "orchestration": {"payments"},
+    # The webhook edge's receiver and generators (images/webhooks copies only webhooks/ and payments/).
+    "webhooks": {"payments"},
     # One ComponentResource per service, and the composition.
     "components": {"config", "providers", "payments", "flink_jobs", "jr_templates", "orchestration"},
     "__main__": {"components", "config"},

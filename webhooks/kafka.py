@@ -122,13 +122,13 @@ class AsyncProducer:
             await asyncio.to_thread(self._poller.join)
         left = await asyncio.to_thread(self._producer.flush, self._flush_timeout_s)
         if left:
-            log.warning("kafka: %d records not delivered at shutdown", left)
+            log.warning("%d records not delivered at shutdown", left)
 
     def _ask_metadata(self) -> None:
         try:
             self._producer.list_topics(timeout=self._flush_timeout_s)
         except KafkaException as exc:
-            log.warning("kafka: no metadata from %s yet: %s", self._bootstrap, exc.args[0].str())
+            log.warning("no metadata from %s yet: %s", self._bootstrap, exc.args[0].str())
             return
         if self.state == NOT_YET_SEEN:
             self.state = CONNECTED
@@ -155,9 +155,9 @@ class AsyncProducer:
     def _on_error(self, error: KafkaError) -> None:
         if error.fatal():
             self.state = FAILED
-            log.error("kafka: fatal producer error, no record can be produced any more: %s", error.str())
+            log.error("fatal producer error, no record can be produced any more: %s", error.str())
         elif error.code() == KafkaError._ALL_BROKERS_DOWN:
             self.state = ALL_BROKERS_DOWN
-            log.warning("kafka: %s", error.str())
+            log.warning("%s", error.str())
         else:
-            log.warning("kafka: %s", error.str())
+            log.warning("%s", error.str())

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -190,6 +191,13 @@ def create_app(settings: ReceiverSettings, producer: Producer) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await producer.start()
+        log.info(
+            "receiving %s; records to %s and %s; Kafka at %s",
+            ", ".join(p.path for p in PROVIDERS),
+            ", ".join(settings.topic(p.topic) for p in PROVIDERS),
+            settings.topic(REJECTED_TOPIC),
+            settings.kafka_bootstrap,
+        )
         yield
         await producer.close()
 
@@ -235,25 +243,30 @@ def main() -> None:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         sys.exit(2)
+    metrics_dir = None
     if settings.workers > 1:
         # Set before the workers start (and import prometheus_client): their metrics go to files there.
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="webhook-metrics-")
+        metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="webhook-metrics-")
     # A request waits at most the ack timeout, and librdkafka notices a timeout within about a second.
     grace_s = math.ceil(settings.ack_timeout_ms / 1000) + 2
-    uvicorn.run(
-        "webhooks.receiver:app_from_env",
-        factory=True,
-        host="0.0.0.0",  # inside the container; the stack publishes the port on its bind address
-        port=RECEIVER_PORT,
-        workers=settings.workers,
-        loop="uvloop",
-        http="httptools",
-        lifespan="on",
-        log_config=LOG_CONFIG,
-        access_log=False,  # per-request lines at thousands per second; the metrics count them instead
-        server_header=False,
-        timeout_graceful_shutdown=grace_s,
-    )
+    try:
+        uvicorn.run(
+            "webhooks.receiver:app_from_env",
+            factory=True,
+            host="0.0.0.0",  # inside the container; the stack publishes the port on its bind address
+            port=RECEIVER_PORT,
+            workers=settings.workers,
+            loop="uvloop",
+            http="httptools",
+            lifespan="on",
+            log_config=LOG_CONFIG,
+            access_log=False,  # per-request lines at thousands per second; the metrics count them instead
+            server_header=False,
+            timeout_graceful_shutdown=grace_s,
+        )
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

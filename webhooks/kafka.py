@@ -14,7 +14,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -66,14 +66,18 @@ class AsyncProducer:
     """One producer per process: `start` it on the event loop that calls `produce`; `close` flushes.
 
     `config`: librdkafka properties (`producer_config`); `flush_timeout_s`: how long `close` waits for the
-    records still in flight. `state` is one of NOT_YET_SEEN, CONNECTED, ALL_BROKERS_DOWN, FAILED: the last
+    records still in flight; `on_fatal`: called (on the poller thread) when the producer fails for good, after
+    which every record fails. `state` is one of NOT_YET_SEEN, CONNECTED, ALL_BROKERS_DOWN, FAILED: the last
     thing the producer learnt about the cluster. Raises KafkaUnavailableError if librdkafka refuses the
     configuration (its message names the property).
     """
 
-    def __init__(self, config: Mapping[str, Any], flush_timeout_s: float) -> None:
+    def __init__(
+        self, config: Mapping[str, Any], flush_timeout_s: float, on_fatal: Callable[[], None] | None = None
+    ) -> None:
         self._bootstrap = config["bootstrap.servers"]
         self._flush_timeout_s = flush_timeout_s
+        self._on_fatal = on_fatal
         try:
             self._producer = Producer({**config, "error_cb": self._on_error})
         except KafkaException as exc:
@@ -84,7 +88,7 @@ class AsyncProducer:
         self.state = NOT_YET_SEEN
 
     @classmethod
-    def from_settings(cls, settings: ReceiverSettings) -> AsyncProducer:
+    def from_settings(cls, settings: ReceiverSettings, on_fatal: Callable[[], None] | None = None) -> AsyncProducer:
         """The receiver's producer; KAFKA_CA_PEM, if set, is written to a private file for ssl.ca.location
         (librdkafka reads CAs from a file), which lives as long as the process."""
         ca_location = None
@@ -92,7 +96,7 @@ class AsyncProducer:
             fd, ca_location = tempfile.mkstemp(prefix="kafka-ca-", suffix=".pem")
             with os.fdopen(fd, "w") as f:
                 f.write(settings.kafka_ca_pem)
-        return cls(producer_config(settings, ca_location), flush_timeout_s=settings.ack_timeout_ms / 1000)
+        return cls(producer_config(settings, ca_location), settings.ack_timeout_ms / 1000, on_fatal)
 
     async def start(self) -> None:
         """Start the poller thread, and ask the cluster for its metadata once in the background, so that
@@ -156,6 +160,8 @@ class AsyncProducer:
         if error.fatal():
             self.state = FAILED
             log.error("fatal producer error, no record can be produced any more: %s", error.str())
+            if self._on_fatal is not None:
+                self._on_fatal()
         elif error.code() == KafkaError._ALL_BROKERS_DOWN:
             self.state = ALL_BROKERS_DOWN
             log.warning("%s", error.str())

@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -219,10 +220,17 @@ def create_app(settings: ReceiverSettings, producer: Producer) -> Starlette:
     return Starlette(routes=routes, lifespan=lifespan)
 
 
+def _restart() -> None:
+    # SIGTERM to this process: uvicorn finishes the in-flight requests and exits; the container's restart
+    # policy (or, with several workers, uvicorn's supervisor) starts it again with a new producer.
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def app_from_env() -> Starlette:
-    """The app as each uvicorn worker builds it: settings from the environment, a real Kafka producer."""
+    """The app as each uvicorn worker builds it: settings from the environment, a real Kafka producer. A
+    producer that fails for good (a fatal idempotence error) restarts its process."""
     settings = ReceiverSettings.from_env()
-    return create_app(settings, AsyncProducer.from_settings(settings))
+    return create_app(settings, AsyncProducer.from_settings(settings, on_fatal=_restart))
 
 
 # Every process (uvicorn runs this dictConfig in each worker) logs to stderr through the root logger.

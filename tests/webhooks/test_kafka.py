@@ -156,14 +156,17 @@ def test_the_ca_pem_is_written_to_the_file_librdkafka_reads(fake):
         assert f.read() == CA
 
 
-def test_the_state_follows_the_clusters_errors(fake):
-    producer = AsyncProducer({"bootstrap.servers": "k:1"}, flush_timeout_s=1)
+def test_the_state_follows_the_clusters_errors_and_a_fatal_one_is_reported(fake):
+    fatal = []
+    producer = AsyncProducer({"bootstrap.servers": "k:1"}, flush_timeout_s=1, on_fatal=lambda: fatal.append(1))
     assert producer.state == NOT_YET_SEEN
     error_cb = fake[0].config["error_cb"]
     error_cb(KafkaError(KafkaError._ALL_BROKERS_DOWN))
     assert producer.state == ALL_BROKERS_DOWN
+    assert fatal == []
     error_cb(KafkaError(KafkaError._FATAL, "producer fenced", fatal=True))
     assert producer.state == FAILED
+    assert fatal == [1]
 
 
 def test_a_bad_property_fails_naming_it():

@@ -10,6 +10,7 @@ delivery report. Property names: librdkafka's CONFIGURATION.md.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import tempfile
@@ -34,6 +35,8 @@ LINGER_MS = 5
 # fast (503) instead of the container running out of memory while Kafka is down.
 QUEUE_MAX_KBYTES = 64 * 1024
 
+# How often librdkafka reports its brokers' connection states (to `state`), in ms.
+STATS_INTERVAL_MS = 5000
 # `state` values: what the producer knows of the cluster.
 NOT_YET_SEEN = "not yet seen"
 CONNECTED = "connected"
@@ -66,25 +69,31 @@ class AsyncProducer:
     """One producer per process: `start` it on the event loop that calls `produce`; `close` flushes.
 
     `config`: librdkafka properties (`producer_config`); `flush_timeout_s`: how long `close` waits for the
-    records still in flight; `on_fatal`: called (on the poller thread) when the producer fails for good, after
-    which every record fails. `state` is one of NOT_YET_SEEN, CONNECTED, ALL_BROKERS_DOWN, FAILED: the last
-    thing the producer learnt about the cluster. Raises KafkaUnavailableError if librdkafka refuses the
-    configuration (its message names the property).
+    records still in flight; `on_fatal`: called (on the poller thread) when the producer fails for good,
+    after which every record fails. `state` is one of NOT_YET_SEEN, CONNECTED, ALL_BROKERS_DOWN, FAILED:
+    what the producer last learnt about the cluster (from deliveries, errors, and its statistics every
+    5 s). Raises KafkaUnavailableError if librdkafka refuses the configuration (its message names the
+    property).
     """
 
     def __init__(
         self, config: Mapping[str, Any], flush_timeout_s: float, on_fatal: Callable[[], None] | None = None
     ) -> None:
-        self._bootstrap = config["bootstrap.servers"]
         self._flush_timeout_s = flush_timeout_s
         self._on_fatal = on_fatal
         try:
-            self._producer = Producer({**config, "error_cb": self._on_error})
+            self._producer = Producer(
+                {
+                    **config,
+                    "error_cb": self._on_error,
+                    "stats_cb": self._on_stats,
+                    "statistics.interval.ms": STATS_INTERVAL_MS,
+                }
+            )
         except KafkaException as exc:
             raise KafkaUnavailableError(f"bad Kafka producer configuration: {exc.args[0].str()}") from exc
         self._stop = threading.Event()
         self._poller = threading.Thread(target=self._poll, name="kafka-poller", daemon=True)
-        self._probe: asyncio.Future[None] | None = None
         self.state = NOT_YET_SEEN
 
     @classmethod
@@ -99,10 +108,8 @@ class AsyncProducer:
         return cls(producer_config(settings, ca_location), settings.ack_timeout_ms / 1000, on_fatal)
 
     async def start(self) -> None:
-        """Start the poller thread, and ask the cluster for its metadata once in the background, so that
-        `state` tells whether Kafka answers before any record is produced."""
+        """Start the poller thread: it serves the delivery reports, errors and statistics."""
         self._poller.start()
-        self._probe = asyncio.ensure_future(asyncio.to_thread(self._ask_metadata))
 
     async def produce(self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]]) -> None:
         """Write one record and wait for Kafka's acknowledgement (at most message.timeout.ms, which
@@ -120,22 +127,11 @@ class AsyncProducer:
         """Stop polling and flush: wait up to the flush timeout for the records in flight. Logs the number
         of records left undelivered (their requests were answered 503: the providers retry them)."""
         self._stop.set()
-        if self._probe is not None:
-            await self._probe
         if self._poller.is_alive():
             await asyncio.to_thread(self._poller.join)
         left = await asyncio.to_thread(self._producer.flush, self._flush_timeout_s)
         if left:
             log.warning("%d records not delivered at shutdown", left)
-
-    def _ask_metadata(self) -> None:
-        try:
-            self._producer.list_topics(timeout=self._flush_timeout_s)
-        except KafkaException as exc:
-            log.warning("no metadata from %s yet: %s", self._bootstrap, exc.args[0].str())
-            return
-        if self.state == NOT_YET_SEEN:
-            self.state = CONNECTED
 
     def _poll(self) -> None:
         while not self._stop.is_set():
@@ -155,6 +151,17 @@ class AsyncProducer:
             future.set_result(None)
         else:
             future.set_exception(KafkaUnavailableError(error.str()))
+
+    def _on_stats(self, stats_json: str) -> None:
+        # Every STATS_INTERVAL_MS: the connection state of each broker (librdkafka's STATISTICS.md), so that
+        # `state` also follows Kafka while no record is produced (each worker process has its own producer).
+        if self.state == FAILED:
+            return
+        brokers = json.loads(stats_json).get("brokers", {}).values()
+        if any(b.get("state") == "UP" for b in brokers):
+            self.state = CONNECTED
+        elif self.state == CONNECTED:
+            self.state = ALL_BROKERS_DOWN
 
     def _on_error(self, error: KafkaError) -> None:
         if error.fatal():

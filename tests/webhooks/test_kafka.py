@@ -5,6 +5,7 @@ is not there (the stack tests run it against Kafka)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import queue
 import re
 import socket
@@ -81,9 +82,6 @@ class FakeLibrdkafka:
             self._serve(0)
         return 0
 
-    def list_topics(self, timeout):
-        return {}
-
     def __len__(self):
         return self.reports.qsize()
 
@@ -156,15 +154,34 @@ def test_the_ca_pem_is_written_to_the_file_librdkafka_reads(fake):
         assert f.read() == CA
 
 
-def test_the_state_follows_the_clusters_errors_and_a_fatal_one_is_reported(fake):
-    fatal = []
-    producer = AsyncProducer({"bootstrap.servers": "k:1"}, flush_timeout_s=1, on_fatal=lambda: fatal.append(1))
+def _stats(*states: str) -> str:
+    """librdkafka's statistics JSON, its brokers with these connection states (STATISTICS.md)."""
+    return json.dumps({"brokers": {f"kafka:29092/{i}": {"nodeid": i, "state": s} for i, s in enumerate(states)}})
+
+
+def test_the_state_follows_the_brokers_while_nothing_is_produced(fake):
+    producer = AsyncProducer({"bootstrap.servers": "k:1"}, flush_timeout_s=1)
+    stats_cb, error_cb = fake[0].config["stats_cb"], fake[0].config["error_cb"]
+    assert fake[0].config["statistics.interval.ms"] > 0
+    stats_cb(_stats("INIT"))
     assert producer.state == NOT_YET_SEEN
-    error_cb = fake[0].config["error_cb"]
+    stats_cb(_stats("DOWN", "UP"))
+    assert producer.state == CONNECTED
     error_cb(KafkaError(KafkaError._ALL_BROKERS_DOWN))
     assert producer.state == ALL_BROKERS_DOWN
+    stats_cb(_stats("UP"))
+    assert producer.state == CONNECTED  # back, though no record was produced
+    stats_cb(_stats("DOWN", "TRY_CONNECT"))
+    assert producer.state == ALL_BROKERS_DOWN
+
+
+def test_a_fatal_error_is_final_and_reported(fake):
+    fatal = []
+    producer = AsyncProducer({"bootstrap.servers": "k:1"}, flush_timeout_s=1, on_fatal=lambda: fatal.append(1))
+    fake[0].config["error_cb"](KafkaError(KafkaError._ALL_BROKERS_DOWN))
     assert fatal == []
-    error_cb(KafkaError(KafkaError._FATAL, "producer fenced", fatal=True))
+    fake[0].config["error_cb"](KafkaError(KafkaError._FATAL, "producer fenced", fatal=True))
+    fake[0].config["stats_cb"](_stats("UP"))
     assert producer.state == FAILED
     assert fatal == [1]
 

@@ -10,6 +10,7 @@ import queue
 import re
 import socket
 import time
+from pathlib import Path
 
 import pytest
 from confluent_kafka import KafkaError
@@ -150,8 +151,12 @@ def test_close_flushes_the_records_in_flight_to_their_requests(fake):
 
 def test_the_ca_pem_is_written_to_the_file_librdkafka_reads(fake):
     AsyncProducer.from_settings(ReceiverSettings.from_env(receiver_env(KAFKA_CA_PEM=CA)))
-    with open(fake[0].config["ssl.ca.location"]) as f:
-        assert f.read() == CA
+    path = Path(fake[0].config["ssl.ca.location"])
+    try:
+        assert path.read_text() == CA
+        assert path.stat().st_mode & 0o077 == 0  # private to the process's user
+    finally:
+        path.unlink()
 
 
 def _stats(*states: str) -> str:

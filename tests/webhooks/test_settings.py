@@ -1,89 +1,95 @@
-"""The generators' settings from the environment: each enabled provider's rate, problems and secrets;
-a wrong value is refused naming its variable, never showing a secret."""
+"""The receiver's settings from its environment: every variable of the contract is required (the optional
+Kafka security ones aside), a bad one fails naming it, and no secret is ever shown."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.webhooks.support import (
-    ADYEN_KEY,
-    BRAINTREE_MERCHANT,
-    BRAINTREE_PRIVATE,
-    BRAINTREE_PUBLIC,
-    CHECKOUT_SECRET,
-    STRIPE_SECRET,
+from tests.webhooks.signing import receiver_env
+from webhooks.settings import ReceiverSettings, SettingsError
+
+SECRETS = (
+    "STRIPE_WEBHOOK_SECRET",
+    "ADYEN_HMAC_KEY",
+    "BRAINTREE_PUBLIC_KEY",
+    "BRAINTREE_PRIVATE_KEY",
+    "CHECKOUT_WEBHOOK_SECRET",
 )
-from webhooks.generators.adyen import AdyenGenerator
-from webhooks.generators.delivery import LEDGER_PATH
-from webhooks.generators.settings import SettingsError, load
-from webhooks.generators.stripe import StripeGenerator
-
-SECRETS = {
-    "STRIPE_WEBHOOK_SECRET": STRIPE_SECRET,
-    "ADYEN_HMAC_KEY": ADYEN_KEY,
-    "BRAINTREE_MERCHANT_ID": BRAINTREE_MERCHANT,
-    "BRAINTREE_PUBLIC_KEY": BRAINTREE_PUBLIC,
-    "BRAINTREE_PRIVATE_KEY": BRAINTREE_PRIVATE,
-    "CHECKOUT_WEBHOOK_SECRET": CHECKOUT_SECRET,
-}
 
 
-def environment(generators: object, **extra: str) -> dict[str, str]:
-    return {
-        "WEBHOOK_RECEIVER_URL": "http://lakehouse-dev-webhook-receiver:8080",
-        "WEBHOOK_GENERATORS": generators if isinstance(generators, str) else json.dumps(generators),
-        **SECRETS,
-        **extra,
-    }
-
-
-def test_only_the_enabled_providers_run_at_their_rates_with_their_problems():
-    settings = load(
-        environment(
-            {
-                "stripe": {"rate_per_second": 2.0, "problems": {"OLD_API_VERSION": 1.0}},
-                "adyen": {"rate_per_second": 0.5},
-            },
-            WEBHOOK_GENERATOR_SEED="11",
-        )
-    )
-    assert settings.receiver_url == "http://lakehouse-dev-webhook-receiver:8080"
-    assert {name: run.rate_per_second for name, run in settings.runs.items()} == {"stripe": 2.0, "adyen": 0.5}
-    assert isinstance(settings.generators["stripe"], StripeGenerator)
-    assert isinstance(settings.generators["adyen"], AdyenGenerator)
-    assert b"2025-02-24.acacia" in settings.generators["stripe"].next_request().body
-    assert settings.ledger_path == LEDGER_PATH
-    assert settings.seed == "11"
-
-
-def test_a_run_without_a_seed_draws_one():
-    first = load(environment({"checkout": {"rate_per_second": 1}}))
-    second = load(environment({"checkout": {"rate_per_second": 1}}))
-    assert first.seed != second.seed
+def test_the_contracts_environment_reads():
+    s = ReceiverSettings.from_env(receiver_env(WEBHOOK_TOPIC_PREFIX="", WEBHOOK_WORKERS="2"))
+    assert s.workers == 2
+    assert s.topic("webhooks_stripe") == "webhooks_stripe"
+    assert s.kafka_properties() == {}
+    assert s.kafka_ca_pem is None
 
 
 @pytest.mark.parametrize(
-    ("generators", "unset", "named"),
+    "name",
     [
-        ({"stripe": {"rate_per_second": 0}}, None, "WEBHOOK_GENERATORS"),
-        ({"stripe": {"rate": 1}}, None, "WEBHOOK_GENERATORS"),
-        ("not json", None, "WEBHOOK_GENERATORS"),
-        ({"paypal": {"rate_per_second": 1}}, None, "paypal"),
-        ({"stripe": {"rate_per_second": 1, "problems": {"BATCH": 0.2}}}, None, "WEBHOOK_GENERATORS.stripe.problems"),
-        ({"adyen": {"rate_per_second": 1, "problems": {"BATCH": 2}}}, None, "WEBHOOK_GENERATORS.adyen.problems"),
-        ({"braintree": {"rate_per_second": 1}}, "BRAINTREE_PRIVATE_KEY", "BRAINTREE_PRIVATE_KEY"),
+        "KAFKA_BOOTSTRAP",
+        "WEBHOOK_TOPIC_PREFIX",
+        "WEBHOOK_SIGNATURE_TOLERANCE_SECONDS",
+        "WEBHOOK_MAX_BODY_BYTES",
+        "WEBHOOK_ACK_TIMEOUT_MS",
+        "WEBHOOK_WORKERS",
+        "BRAINTREE_MERCHANT_ID",
+        *SECRETS,
     ],
 )
-def test_a_wrong_setting_is_refused_naming_its_variable(generators, unset, named):
-    env = environment(generators)
-    env.pop(unset or "", None)
-    with pytest.raises(SettingsError, match=named) as refused:
-        load(env)
-    assert all(secret not in str(refused.value) for secret in SECRETS.values() if len(secret) > 16)
+def test_a_missing_variable_fails_naming_it(name):
+    env = receiver_env()
+    del env[name]
+    with pytest.raises(SettingsError, match=f"{name} is not set"):
+        ReceiverSettings.from_env(env)
 
 
-def test_the_receiver_url_must_be_http():
-    with pytest.raises(SettingsError, match="WEBHOOK_RECEIVER_URL"):
-        load({**environment({}), "WEBHOOK_RECEIVER_URL": "lakehouse-dev-webhook-receiver:8080"})
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WEBHOOK_WORKERS", "0"),
+        ("WEBHOOK_ACK_TIMEOUT_MS", "5s"),
+        ("WEBHOOK_MAX_BODY_BYTES", "-1"),
+        ("KAFKA_BOOTSTRAP", "kafka"),
+        ("WEBHOOK_TOPIC_PREFIX", "dev/"),
+        ("KAFKA_CA_PEM", "not a certificate"),
+    ],
+)
+def test_a_bad_value_fails_naming_the_variable_and_the_value(name, value):
+    with pytest.raises(SettingsError) as bad:
+        ReceiverSettings.from_env(receiver_env(**{name: value}))
+    assert f"{name}: expected" in str(bad.value)
+    assert repr(value) in str(bad.value)
+
+
+@pytest.mark.parametrize("name", SECRETS)
+def test_a_malformed_secret_fails_without_showing_it(name):
+    value = "whsec_" + "g" * 48 if name == "STRIPE_WEBHOOK_SECRET" else "0123456789abcdef" * 3 + "zz"
+    with pytest.raises(SettingsError) as bad:
+        ReceiverSettings.from_env(receiver_env(**{name: value}))
+    assert f"{name}: expected" in str(bad.value)
+    assert value not in str(bad.value)
+
+
+def test_secrets_are_in_no_repr():
+    env = receiver_env(KAFKA_EXTRA_PROPERTIES="sasl.password=hunter2-kafka")
+    shown = repr(ReceiverSettings.from_env(env)) + str(ReceiverSettings.from_env(env))
+    for name in (*SECRETS, "KAFKA_EXTRA_PROPERTIES"):
+        assert env[name] not in shown
+    assert "hunter2-kafka" not in shown
+
+
+def test_kafka_extra_properties_are_key_value_lines():
+    env = receiver_env(KAFKA_EXTRA_PROPERTIES="# security\nsecurity.protocol = SASL_SSL\n\nsasl.password=a=b\n")
+    assert ReceiverSettings.from_env(env).kafka_properties() == {
+        "security.protocol": "SASL_SSL",
+        "sasl.password": "a=b",
+    }
+
+
+def test_a_malformed_kafka_property_line_fails_at_start_without_its_text():
+    env = receiver_env(KAFKA_EXTRA_PROPERTIES="security.protocol=SASL_SSL\nhunter2-kafka")
+    with pytest.raises(SettingsError, match="KAFKA_EXTRA_PROPERTIES: line 2 is not key=value") as bad:
+        ReceiverSettings.from_env(env)
+    assert "hunter2" not in str(bad.value)

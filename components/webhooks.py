@@ -123,6 +123,8 @@ class WebhookReceiver(pulumi.ComponentResource):
                 ports=[ContainerPort(internal=RECEIVER_PORT, external=r.host_port, ip=s.bind_address)],
                 networks_advanced=[NetworkAttachment(name=args.network_name)],
                 memory=r.memory_mb,
+                # A stop lets the requests in flight wait out their Kafka acknowledgement, then flushes.
+                stop_timeout=2 * r.ack_timeout_ms // 1000 + 5,
                 healthcheck=Healthcheck(tests=["CMD", HEALTHCHECK]),
             ),
             pulumi.ResourceOptions(parent=self, depends_on=topics),

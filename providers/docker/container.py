@@ -85,6 +85,8 @@ class ContainerArgs:
     user: str | None = None
     restart: str = "unless-stopped"
     memory: int | None = None  # MiB
+    # Seconds `docker stop` (and a stopping daemon) waits after SIGTERM before SIGKILL; None: Docker's 10.
+    stop_timeout: int | None = None
     healthcheck: Healthcheck | None = None
     wait: bool = True
     wait_timeout: int = 180  # seconds
@@ -236,6 +238,7 @@ class ContainerProvider(ResourceProvider):
             hostname=props.get("hostname"),
             user=props.get("user"),
             labels=props.get("labels") or {},
+            stop_timeout=int(props["stop_timeout"]) if props.get("stop_timeout") else None,
             healthcheck=healthcheck,
             host_config=host_config,
             networking_config=networking_config,
@@ -298,10 +301,10 @@ class ContainerProvider(ResourceProvider):
         }
         return ReadResult(id_, {**props, **live})
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
         api = client().api
         try:
-            api.stop(id_, timeout=30)
+            api.stop(id_, timeout=max(30, int(props.get("stop_timeout") or 0)))
             # v: the anonymous volumes of the image's VOLUME paths that no mount covers go too; named ones stay.
             api.remove_container(id_, force=True, v=True)
         except docker.errors.NotFound:

@@ -143,27 +143,35 @@ def write(figures: dict[str, Any], versions: dict[str, str]) -> None:
         lines += [
             "## The webhook edge",
             "",
-            f"Measured {at.get('webhooks', '?')}; the receiver with {edge['workers']} worker process(es).",
+            f"Measured {at.get('webhooks', '?')}; the stack's receiver runs {edge['workers']} worker process(es).",
             "",
-            "Signed webhooks per second a receiver of the stack's image accepted and Kafka acknowledged (vegeta, "
-            "as many requests in flight as it takes, a mix of the four providers), beside Kafka's own producer "
-            "benchmark from one client at the same record size (`acks=all`, idempotent): the limit. Latency at "
-            "a fixed rate of half the highest.",
+            "Signed webhooks per second a receiver of the stack's image accepted and Kafka acknowledged (vegeta in "
+            "a container on the stack's network, as many requests in flight as it takes, the four providers in "
+            "turn), beside Kafka's own producer benchmark from one client at the same record size (`acks=all`, "
+            "idempotent): the limit. Cores busy during the highest rate: the receiver's container, Kafka's and "
+            "the whole machine (the rest is vegeta and the stack's own load). Latency at a fixed rate of half "
+            "the highest.",
             "",
-            "| round | accepted/s | 2xx | p50 ms | p99 ms | at rate/s | Kafka producer/s | edge/limit | body bytes |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| round | workers | accepted/s | 2xx | receiver cores | Kafka cores | machine cores | p50 ms | p99 ms "
+            "| at rate/s | Kafka producer/s | edge/limit |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
             *(
-                f"| {n} | {r['accepted_per_s']:,.0f} | {r['success']:.1%} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
-                f"| {r['fixed_rate']:,} | {r['kafka_per_s']:,.0f} | {r['accepted_per_s'] / r['kafka_per_s']:.2f} "
-                f"| {r['mean_body_bytes']:,} |"
+                f"| {n} | {r['workers']} | {r['accepted_per_s']:,.0f} | {r['success']:.1%} | {r['receiver_cores']:.2f} "
+                f"| {r['kafka_cores']:.2f} | {r['machine_cores']:.2f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
+                f"| {r['fixed_rate']:,} | {r['kafka_per_s']:,.0f} | {r['accepted_per_s'] / r['kafka_per_s']:.3f} |"
                 for n, r in enumerate(rounds, 1)
             ),
             "",
-            f"Median: {median_spread([r['accepted_per_s'] for r in rounds])} webhooks/s; p99 "
-            f"{statistics.median(r['p99_ms'] for r in rounds):.1f} ms at half that rate; edge/limit "
-            f"{statistics.median(r['accepted_per_s'] / r['kafka_per_s'] for r in rounds):.3f}.",
-            "",
         ]
+        for workers in sorted({r["workers"] for r in rounds}):
+            mine = [r for r in rounds if r["workers"] == workers]
+            lines.append(
+                f"- {workers} worker(s): {median_spread([r['accepted_per_s'] for r in mine])} webhooks/s, p99 "
+                f"{statistics.median(r['p99_ms'] for r in mine):.1f} ms at half that rate, edge/limit "
+                f"{statistics.median(r['accepted_per_s'] / r['kafka_per_s'] for r in mine):.3f} "
+                f"(mean body {mine[0]['mean_body_bytes']:,} bytes)."
+            )
+        lines.append("")
     if (idle := figures.get("memory_idle")) is not None:
         peak = figures.get("throughput", {}).get("memory_peak_mib", {})
         lines += [

@@ -18,13 +18,16 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import median
+
+from docker.models.containers import Container
 
 from bench.stack import BENCH_LABEL, BenchError, BenchStack
 from lakehouse.webhooks import topic_records
 from payments.webhooks import PROVIDERS, REJECTED_TOPIC
+from providers.polling import poll_until
 from webhooks.generators.settings import load as generator_settings
 from webhooks.settings import RECEIVER_PORT
 
@@ -38,6 +41,7 @@ WORKERS = 256
 
 @dataclass
 class EdgeRound:
+    workers: int  # the receiver's uvicorn worker processes
     accepted_per_s: float  # 2xx per second at the highest rate
     success: float  # fraction of requests answered 2xx
     p50_ms: float  # at the fixed rate below
@@ -46,17 +50,17 @@ class EdgeRound:
     kafka_per_s: float  # the limit, in the same round
     kafka_p99_ms: float
     mean_body_bytes: int
+    # Cores busy during the highest-rate attack: the receiver's container, Kafka's, the whole machine (the
+    # rest is vegeta and the stack's own load).
+    receiver_cores: float
+    kafka_cores: float
+    machine_cores: float
 
 
 @dataclass
 class Edge:
     rounds: list[EdgeRound] = field(default_factory=list)
-    workers: int = 1  # the receiver's uvicorn workers
-
-    @property
-    def ratio(self) -> float:
-        """Median of the rounds' edge/limit ratios."""
-        return median(r.accepted_per_s / r.kafka_per_s for r in self.rounds)
+    workers: int = 1  # the stack's receiver's uvicorn workers
 
 
 def vegeta() -> Path:
@@ -106,9 +110,12 @@ def _targets(url: str, env: dict[str, str], count: int, seed: int) -> tuple[str,
 
 
 def _run(stack: BenchStack, image: str, command: list[str], mounts: dict[str, dict] | None = None) -> str:
+    """Standard output of `command` (its first word the entrypoint) run to its end in a container of `image` on
+    the stack's network. Raises BenchError when it fails."""
     container = stack.docker.containers.run(
         image,
-        command,
+        command[1:],
+        entrypoint=command[0],
         network=stack.outputs["network"],
         labels={BENCH_LABEL: stack.run},
         volumes=mounts or {},
@@ -124,19 +131,38 @@ def _run(stack: BenchStack, image: str, command: list[str], mounts: dict[str, di
         container.remove(force=True, v=True)
 
 
-def _attack(stack: BenchStack, image: str, work: Path, rate: int) -> dict:
-    """vegeta's JSON report of one attack on the targets in `work` (rate 0: as fast as it goes)."""
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores since boot, from /proc/stat."""
+    fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _cpu_ns(container: Container) -> int:
+    return int(container.stats(stream=False, one_shot=True)["cpu_stats"]["cpu_usage"]["total_usage"])
+
+
+def _attack(stack: BenchStack, image: str, work: Path, rate: int, watched: list[Container]) -> tuple[dict, list[float]]:
+    """vegeta's JSON report of one attack on the targets in `work` (rate 0: as fast as it goes), and the cores
+    each of `watched` used meanwhile, then the whole machine's."""
     attack = (
         f"/bench/vegeta attack -format=json -targets=/bench/targets.jsonl -duration={ATTACK_S}s -timeout=10s"
         f" -rate={rate}/s" + (f" -max-workers={WORKERS}" if rate == 0 else "")
     )
+    before = [_cpu_ns(c) for c in watched]
+    busy, total = _machine_busy()
+    began = time.monotonic()
     out = _run(
         stack,
         image,
         ["sh", "-c", f"{attack} | /bench/vegeta report -type=json"],
         {str(work): {"bind": "/bench", "mode": "ro"}},
     )
-    return json.loads(out)
+    seconds = time.monotonic() - began
+    cores = [(_cpu_ns(c) - b) / 1e9 / seconds for c, b in zip(watched, before, strict=True)]
+    busy_after, total_after = _machine_busy()
+    cores.append((busy_after - busy) / (total_after - total) * (os.cpu_count() or 1))
+    return json.loads(out), cores
 
 
 def _kafka_limit(stack: BenchStack, topic: str, size: int, records: int) -> tuple[float, float]:
@@ -174,24 +200,34 @@ def _kafka_limit(stack: BenchStack, topic: str, size: int, records: int) -> tupl
     return per_s, p99
 
 
-def _start_receiver(stack: BenchStack, prefix: str) -> str:
-    """A receiver from the stack's own image and settings, writing to `prefix`ed topics; its URL."""
+def _start_receiver(stack: BenchStack, prefix: str, workers: int) -> Container:
+    """A receiver from the stack's own image and settings with `workers` processes, writing to `prefix`ed
+    topics."""
     stacked = stack.container("webhook-receiver")
-    env = [e for e in stacked.attrs["Config"]["Env"] if not e.startswith("WEBHOOK_TOPIC_PREFIX=")]
-    name = f"{stacked.name}-bench-{stack.run}"
-    stack.docker.containers.run(
+    unset = ("WEBHOOK_TOPIC_PREFIX=", "WEBHOOK_WORKERS=")
+    env = [e for e in stacked.attrs["Config"]["Env"] if not e.startswith(unset)]
+    container = stack.docker.containers.run(
         stacked.attrs["Config"]["Image"],
         stacked.attrs["Config"]["Cmd"],
-        name=name,
-        environment=[*env, f"WEBHOOK_TOPIC_PREFIX={prefix}"],
+        name=f"{stacked.name}-bench-{stack.run}-{workers}",
+        environment=[*env, f"WEBHOOK_TOPIC_PREFIX={prefix}", f"WEBHOOK_WORKERS={workers}"],
         network=stack.outputs["network"],
         labels={BENCH_LABEL: stack.run},
         detach=True,
     )
-    return f"http://{name}:{RECEIVER_PORT}"
+
+    # The stack's healthcheck (images/webhooks/bin/healthcheck): the image declares none of its own.
+    def healthy() -> bool | None:
+        return container.exec_run(["/opt/webhooks/bin/healthcheck"]).exit_code == 0 or None
+
+    if poll_until(healthy, 60, 1) is None:
+        raise BenchError(f"the bench's receiver {container.name} was not healthy within 60 s")
+    return container
 
 
 def measure(stack: BenchStack, repeats: int) -> Edge:
+    """`repeats` rounds, each: Kafka's producer benchmark, then for the stack's worker count (and 2, when the
+    stack runs 1) the highest rate and the latency at half of it."""
     stacked = stack.container("webhook-receiver")
     env = dict(e.split("=", 1) for e in stacked.attrs["Config"]["Env"])
     image = stacked.attrs["Config"]["Image"]
@@ -201,25 +237,28 @@ def measure(stack: BenchStack, repeats: int) -> Edge:
         stack.create_topic(topic, 1)
     binary = vegeta()
     edge = Edge(workers=int(env["WEBHOOK_WORKERS"]))
+    kafka = stack.container("kafka")
     try:
-        url = _start_receiver(stack, prefix)
+        receivers = {w: _start_receiver(stack, prefix, w) for w in sorted({edge.workers, 2})}
         with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as tmp:
             work = Path(tmp)
+            work.chmod(0o755)  # the image's user (not root) reads it through the bind mount
             shutil.copy(binary, work / "vegeta")
             accepted_total = 0
             for n in range(repeats):
-                # Signed now: Stripe refuses a signature older than its tolerance (300 s).
-                targets, size = _targets(url, env, REQUESTS, seed=n)
-                (work / "targets.jsonl").write_text(targets)
-                per_s, p99 = _kafka_limit(stack, prefix + "kafka-limit", size, 200_000)
-                top = _attack(stack, image, work, 0)
-                ok = top["status_codes"].get("200", 0)
-                accepted_total += ok
-                fixed = max(1, int(top["throughput"] * LATENCY_FRACTION))
-                steady = _attack(stack, image, work, fixed)
-                accepted_total += steady["status_codes"].get("200", 0)
-                edge.rounds.append(
-                    EdgeRound(
+                for workers, receiver in receivers.items():
+                    url = f"http://{receiver.name}:{RECEIVER_PORT}"
+                    # Signed now: Stripe refuses a signature older than its tolerance (300 s).
+                    targets, size = _targets(url, env, REQUESTS, seed=n)
+                    (work / "targets.jsonl").write_text(targets)
+                    (work / "targets.jsonl").chmod(0o644)
+                    per_s, p99 = _kafka_limit(stack, prefix + "kafka-limit", size, 200_000)
+                    top, cores = _attack(stack, image, work, 0, [receiver, kafka])
+                    fixed = max(1, int(top["throughput"] * LATENCY_FRACTION))
+                    steady, _ = _attack(stack, image, work, fixed, [])
+                    accepted_total += top["status_codes"].get("200", 0) + steady["status_codes"].get("200", 0)
+                    r = EdgeRound(
+                        workers=workers,
                         accepted_per_s=top["throughput"],
                         success=top["success"],
                         p50_ms=steady["latencies"]["50th"] / 1e6,
@@ -228,13 +267,17 @@ def measure(stack: BenchStack, repeats: int) -> Edge:
                         kafka_per_s=per_s,
                         kafka_p99_ms=p99,
                         mean_body_bytes=size,
+                        receiver_cores=cores[0],
+                        kafka_cores=cores[1],
+                        machine_cores=cores[2],
                     )
-                )
-                r = edge.rounds[-1]
-                print(
-                    f"webhook edge round {n + 1}: {r.accepted_per_s:,.0f}/s accepted ({r.success:.1%} 2xx),"
-                    f" p50 {r.p50_ms:.1f} ms p99 {r.p99_ms:.1f} ms at {fixed:,}/s; Kafka producer {per_s:,.0f}/s"
-                )
+                    edge.rounds.append(r)
+                    print(
+                        f"webhook edge round {n + 1}, {workers} worker(s): {r.accepted_per_s:,.0f}/s accepted"
+                        f" ({r.success:.1%} 2xx; receiver {r.receiver_cores:.2f} cores, Kafka {r.kafka_cores:.2f},"
+                        f" machine {r.machine_cores:.2f}), p50 {r.p50_ms:.1f} ms p99 {r.p99_ms:.1f} ms at"
+                        f" {fixed:,}/s; Kafka producer {per_s:,.0f}/s"
+                    )
             # One record per 2xx: the edge acknowledged nothing it did not write, and wrote nothing twice.
             on_topics = sum(1 for p in PROVIDERS for _ in topic_records(stack.bootstrap, prefix + p.topic))
             if on_topics != accepted_total:

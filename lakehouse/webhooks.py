@@ -20,14 +20,12 @@ import tarfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from confluent_kafka import Consumer, TopicPartition
 
 from lakehouse.outputs import stack_outputs
 from payments.webhooks import (
     HEADER_PROVIDER,
-    HEADER_RECEIVED_AT,
     HEADER_SIGNATURE,
     PROVIDERS,
     REJECTED_TOPIC,
@@ -43,10 +41,6 @@ class Record:
 
     body: bytes
     headers: dict[str, str]
-
-    @property
-    def received_at(self) -> datetime:
-        return datetime.fromisoformat(self.headers[HEADER_RECEIVED_AT])
 
 
 @dataclass
@@ -125,11 +119,18 @@ def topic_records(bootstrap: str, topic: str) -> Iterator[Record]:
         consumer.close()
 
 
+def _identities(provider: str, body: bytes) -> tuple[str, ...]:
+    """The body's provider event identities; none when it is not the provider's (a refused, unreadable body)."""
+    try:
+        return event_identities(provider, body)
+    except ValueError:
+        return ()
+
+
 def account(lines: Iterable[dict], records: dict[str, list[Record]]) -> dict[str, ProviderAccount]:
     """Per provider, the ledger's attempts against the topics' records (`records` by topic name, unprefixed).
-    Only records received since the ledger's first attempt count, so a ledger that starts later than the
-    topics (a new generators container) still balances."""
-    lines = list(lines)
+    A record of events the generators never attempted (before the ledger began, or sent by someone else)
+    counts as not generated; refused requests count by the provider in the rejected topic's header."""
     accounts = {p.name: ProviderAccount(p.name) for p in PROVIDERS}
     for line in lines:
         a = accounts[line["provider"]]
@@ -142,19 +143,20 @@ def account(lines: Iterable[dict], records: dict[str, list[Record]]) -> dict[str
             a.refused += 1
         else:
             a.unavailable += 1
-    since = min((datetime.fromisoformat(line["sent_at"]) for line in lines), default=None)
     for p in PROVIDERS:
+        a = accounts[p.name]
         for r in records.get(p.topic, []):
-            if since is None or r.received_at >= since:
-                a = accounts[p.name]
-                identities = event_identities(p.name, r.body)
-                if a.attempted.isdisjoint(identities):
-                    a.foreign += 1
-                else:
-                    a.on_topic.update(identities)
+            identities = event_identities(p.name, r.body)
+            if a.attempted.isdisjoint(identities):
+                a.foreign += 1
+            else:
+                a.on_topic.update(identities)
     for r in records.get(REJECTED_TOPIC, []):
-        if since is None or r.received_at >= since:
-            accounts[r.headers[HEADER_PROVIDER]].on_rejected += 1
+        a = accounts[r.headers[HEADER_PROVIDER]]
+        if a.attempted.isdisjoint(_identities(a.provider, r.body)):
+            a.foreign += 1
+        else:
+            a.on_rejected += 1
     return accounts
 
 

@@ -93,7 +93,15 @@ def test_refusals_balance_against_the_providers_records_on_the_rejected_topic():
     assert not account(lines, {"webhooks_rejected": []})["checkout"].balanced
 
 
-def test_records_from_before_the_ledger_began_are_not_counted():
-    lines = [attempt("stripe", ["stripe:evt_1"], 200, "d1")]
-    records = {"webhooks_stripe": [on_topic(stripe_body("evt_1")), on_topic(stripe_body("evt_1"), EARLIER)]}
+def test_a_record_answered_before_the_attempt_was_logged_still_counts():
+    # The receiver stamps its receipt before the generator logs the answer: order in time says nothing.
+    lines = [attempt("stripe", ["stripe:evt_1"], 200, "d1", sent_at=LATER)]
+    records = {"webhooks_stripe": [on_topic(stripe_body("evt_1"), received_at=EARLIER)]}
     assert account(lines, records)["stripe"].balanced
+
+
+def test_a_refused_request_whose_body_no_one_can_read_is_not_mistaken_for_a_generated_one():
+    lines = [attempt("braintree", ["braintree:x"], 401, "d1")]
+    rejected = on_topic(b"not a form", **{HEADER_PROVIDER: "braintree", HEADER_SIGNATURE: "MALFORMED_BODY"})
+    braintree = account(lines, {"webhooks_rejected": [rejected]})["braintree"]
+    assert (braintree.on_rejected, braintree.foreign, braintree.balanced) == (0, 1, False)

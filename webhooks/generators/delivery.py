@@ -141,12 +141,13 @@ class Deliverer:
             attempts += 1
             headers = self._generator.headers(request, self._clock())
             async with self._in_flight:
+                sent_at = datetime.now(UTC)  # when it went out, not when it was answered
                 try:
                     response = await self._client.post(self._path, content=request.body, headers=headers)
                     status: int | None = response.status_code
                 except httpx.TransportError:  # no answer
                     status = None
-            self._ledger.record(request, attempts, status, datetime.now(UTC))
+            self._ledger.record(request, attempts, status, sent_at)
             self.counts["sent"] += 1
             self.counts["retried"] += attempts > 1
             self.counts["2xx"] += status is not None and 200 <= status < 300

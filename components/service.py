@@ -74,8 +74,10 @@ class S3Access:
 
 # Images built from Go sources take this machine's Go client settings (see build_env.py).
 _GO_BUILDS = frozenset({"minio", "jr"})
-# Images that bake in this repository's code build from its root; the root's .dockerignore lets in only
-# what they copy. Every other image's context is its own directory.
+# Images that bake in this repository's code build from its root; each Dockerfile's own ignore file
+# (images/<service>/Dockerfile.dockerignore, which takes over the root's .dockerignore) lets in only what
+# that Dockerfile copies, so a change only one of them copies rebuilds only that one. Every other image's
+# context is its own directory.
 _FROM_ROOT = frozenset({"dagster", "webhooks"})
 
 

@@ -6,11 +6,12 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import IO, Any
 
 import docker
 import docker.errors
 from docker.utils.build import exclude_paths
+from docker.utils.build import tar as build_tar
 
 from providers.errors import DockerUnavailableError
 
@@ -65,21 +66,52 @@ def digest_tree(path: str) -> str:
     return h.hexdigest()
 
 
+def ignore_file(path: str, dockerfile: str = "Dockerfile") -> str | None:
+    """The ignore file that applies when `dockerfile` (relative to the context `path`) is built, by BuildKit's
+    rule: `<dockerfile>.dockerignore` next to the Dockerfile when it exists (for images/dagster/Dockerfile,
+    images/dagster/Dockerfile.dockerignore), else the context root's `.dockerignore`; None when neither.
+
+    The engine's legacy builder (docker 20.10) and docker-py only know the root file, so `context_tar`
+    applies the rule itself."""
+    for candidate in (os.path.join(path, dockerfile + ".dockerignore"), os.path.join(path, ".dockerignore")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def ignore_patterns(path: str, dockerfile: str = "Dockerfile") -> list[str]:
+    """The patterns of `ignore_file`, read as docker-py reads a `.dockerignore` (blank lines and `#` comments
+    dropped); a new list each call, as docker-py's matcher appends to the one it is given."""
+    ignore = ignore_file(path, dockerfile)
+    if ignore is None:
+        return []
+    with open(ignore) as f:
+        return [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
+
+
 def context_files(path: str, dockerfile: str = "Dockerfile") -> list[str]:
-    """The files `docker build` sends for the context at `path`, relative to it: all but those its
-    `.dockerignore` excludes, matched by docker-py's own matcher (the one `api.build` uses)."""
-    patterns: list[str] = []
-    ignore = os.path.join(path, ".dockerignore")
-    if os.path.exists(ignore):
-        with open(ignore) as f:
-            patterns = [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
-    included = exclude_paths(path, patterns, dockerfile=dockerfile)
+    """The files a build of `dockerfile` sends from the context at `path`, relative to it: all but those its
+    ignore file (`ignore_file`) excludes, matched by docker-py's own matcher. docker-py always keeps the
+    Dockerfile and the root `.dockerignore` (the engine reads both)."""
+    included = exclude_paths(path, ignore_patterns(path, dockerfile), dockerfile=dockerfile)
     return sorted(p for p in included if os.path.isfile(os.path.join(path, p)))
 
 
+def context_tar(path: str, dockerfile: str = "Dockerfile") -> IO[bytes]:
+    """The build context of `dockerfile` at `path` as the tar `api.build(fileobj=..., custom_context=True)`
+    sends: docker-py's own helper, given the patterns `context_files` uses, so it holds exactly those files
+    (and their directories). A temporary file: close it once the build is sent.
+
+    `dockerfile` is relative to `path` and inside it (as `DockerBuild.dockerfile` always is)."""
+    if os.path.relpath(os.path.join(path, dockerfile), path).startswith(".."):
+        raise ValueError(f"{dockerfile} is outside the build context {path}")
+    return build_tar(path, exclude=ignore_patterns(path, dockerfile), dockerfile=(dockerfile, None))
+
+
 def digest_context(path: str, dockerfile: str = "Dockerfile") -> str:
-    """sha256 over what Docker builds from the context: each sent file's relative path, executable bit and
-    content. A file `.dockerignore` leaves out (a README) does not change it."""
+    """sha256 over what Docker builds from the context: each file `context_files` lists (what `context_tar`
+    sends), by relative path, executable bit and content. A file the ignore file leaves out (a README) does
+    not change it."""
     h = hashlib.sha256()
     for rel in context_files(path, dockerfile):
         full = os.path.join(path, rel)

@@ -1,7 +1,8 @@
 """`Image`: a project image built from a context in this repository (official provider: docker.Image).
 
-The tag is a digest of what Docker builds (the context's files less those its `.dockerignore` excludes,
-the Dockerfile, the build args and the target), so a changed context yields a new tag and the containers
+The tag is a digest of what Docker builds (the context's files less those its ignore file excludes: the
+Dockerfile's own `<Dockerfile>.dockerignore` if there is one, else the context's `.dockerignore`; with the
+Dockerfile, the build args and the target), so a changed context yields a new tag and the containers
 using it are replaced; an unchanged one, or one whose only change is an ignored file such as its README,
 is never rebuilt. Images are kept on delete: they are a build cache shared by stacks, pruned by `make clean-images`.
 
@@ -23,6 +24,7 @@ from providers.docker.client import (
     build_log_error,
     build_log_path,
     client,
+    context_tar,
     digest_context,
     digest_values,
     project_root,
@@ -83,20 +85,26 @@ class ImageProvider(ResourceProvider):
     ) -> None:
         """Run the build, keeping its output in `log` and `log_file` and its current step in `progress`."""
         build = props["build"]
+        dockerfile = build.get("dockerfile", "Dockerfile")
         step = ""
-        # Host networking: RUN steps download from package registries; containers never need it later.
-        stream = dc.api.build(
-            path=os.path.join(project_root(), build["context"]),
-            dockerfile=build.get("dockerfile", "Dockerfile"),
-            tag=tag,
-            buildargs=build.get("args") or {},
-            target=build.get("target"),
-            labels=props.get("labels") or {},
-            network_mode="host",
-            rm=True,
-            forcerm=True,
-            decode=True,
-        )
+        # The context sent is the tar of exactly the files the tag's digest covers (context_files), so a
+        # Dockerfile's own ignore file applies though the engine's legacy builder does not know it. The
+        # request has sent the whole tar by the time `build` returns the output stream.
+        with context_tar(os.path.join(project_root(), build["context"]), dockerfile) as context:
+            # Host networking: RUN steps download from package registries; containers never need it later.
+            stream = dc.api.build(
+                fileobj=context,
+                custom_context=True,
+                dockerfile=dockerfile,
+                tag=tag,
+                buildargs=build.get("args") or {},
+                target=build.get("target"),
+                labels=props.get("labels") or {},
+                network_mode="host",
+                rm=True,
+                forcerm=True,
+                decode=True,
+            )
         for chunk in stream:
             text = str(chunk.get("stream", ""))
             if text:

@@ -11,7 +11,7 @@ import pytest
 
 from components.service import image_build
 from providers.docker import base_image as base_image_mod
-from providers.docker.client import context_files, digest_context, project_root
+from providers.docker.client import context_files, digest_context, ignore_file, project_root
 from providers.docker.image import ImageProvider, image_tag
 from providers.errors import ImageBuildError
 
@@ -66,6 +66,8 @@ def test_a_readme_edit_leaves_the_image_alone_and_a_dockerfile_edit_rebuilds_it(
     source, ctx = Path(project_root()) / build.context, tmp_path / "ctx"
     own = (Path(project_root()) / "images" / service).relative_to(source)  # the image's directory in it
     kept = {*context_files(str(source), build.dockerfile), ".dockerignore"}
+    ignore = ignore_file(str(source), build.dockerfile)  # the Dockerfile's own, for those built from the root
+    kept |= {os.path.relpath(ignore, source)} if ignore else set()
     for rel in [*kept, *(str(p.relative_to(source)) for p in (source / own).rglob("README*"))]:
         if (source / rel).exists():
             (ctx / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +113,40 @@ def test_image_builds_once_then_reuses_and_rebuilds_on_change(dc, tmp_path, base
     finally:
         dc.images.remove(ref)
     assert p.read(created.id, created.outs).id == ""
+
+
+def test_an_image_gets_what_its_dockerfiles_own_ignore_file_lets_in_not_what_the_roots_does(dc, tmp_path, base_image):
+    """The engine's legacy builder knows only the root's .dockerignore: the provider sends the context the
+    Dockerfile's own ignore file makes, the one the tag's digest covers."""
+    ctx = tmp_path / "ctx"
+    files = {
+        ".dockerignore": "*\n!shared/\n!only_root/\n",
+        "img/Dockerfile": "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY . /ctx/\n",
+        "img/Dockerfile.dockerignore": "*\n!shared/\n!only_own/\n**/README.md\n",
+        "shared/test-id.txt": uuid.uuid4().hex,  # a tag of its own, removed below
+        "shared/README.md": "documentation\n",
+        "only_own/own.txt": "let in by img/Dockerfile.dockerignore\n",
+        "only_root/root.txt": "let in by the root's .dockerignore only\n",
+    }
+    for rel, text in files.items():
+        (ctx / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ctx / rel).write_text(text)
+    sent = set(context_files(str(ctx), "img/Dockerfile"))
+    assert sent == {".dockerignore", "img/Dockerfile", "shared/test-id.txt", "only_own/own.txt"}
+
+    created = ImageProvider().create(
+        _image_props(str(ctx), dockerfile="img/Dockerfile", args={"BASE_IMAGE": base_image})
+    )
+    ref = created.outs["image_ref"]
+    try:
+        listed = dc.containers.run(ref, ["find", "/ctx", "-type", "f"], remove=True).decode().split()
+    finally:
+        dc.images.remove(ref)
+    found = {os.path.relpath(p, "/ctx") for p in listed}
+    assert {"shared/test-id.txt", "only_own/own.txt"} <= found
+    assert not found & {"only_root/root.txt", "shared/README.md", "img/Dockerfile.dockerignore"}
+    # The legacy builder drops the Dockerfile and .dockerignore the root's patterns exclude; nothing else.
+    assert found - {".dockerignore", "img/Dockerfile"} == sent - {".dockerignore", "img/Dockerfile"}
 
 
 def test_a_failing_build_reports_the_end_of_its_log(tmp_path, base_image):

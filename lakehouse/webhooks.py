@@ -167,9 +167,10 @@ def read_topics(bootstrap: str, topic_prefix: str = "") -> dict[str, list[Record
 
 
 def report(accounts: dict[str, ProviderAccount]) -> str:
-    """A Markdown table of the accounts, one row per provider."""
-    names = ["provider", "attempts", "2xx", "on topic", "lost", "doubled", "401/413", "on rejected"]
-    names += ["5xx or no answer", "not generated", "balanced"]
+    """A Markdown table of the accounts, one row per provider: requests (HTTP attempts), then provider events
+    (an Adyen batch carries several; a redelivered event counts again), then refused requests."""
+    names = ["provider", "requests", "events 2xx", "events on topic", "lost", "doubled", "401/413"]
+    names += ["on rejected", "5xx or no answer", "not generated", "balanced"]
     rows = ["| " + " | ".join(names) + " |", "| --- |" + " ---: |" * (len(names) - 2) + " --- |"]
     for a in accounts.values():
         rows.append(

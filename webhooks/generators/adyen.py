@@ -178,13 +178,13 @@ class AdyenGenerator(ProviderGenerator):
         expiry = f"{card.exp_month:02d}/{card.exp_year}"
         authorised = {**card_data, "authCode": auth_code}
         yield self._item(life, payment, "AUTHORISATION", True, f"{auth_code}:{card.last4}:{expiry}", authorised)
-        roll = self.rng.random()
-        if roll < 0.15:
+        follow = self.follow_up()
+        if follow == "refund":
             ok = self.rng.random() < 0.9
             amount = self.part_of(payment.currency, payment.amount)
             reason = "" if ok else "Insufficient balance on payment"
             yield self._item(life, payment, "REFUND", ok, reason, {}, amount=amount, psp_reference=self._psp())
-        elif roll < 0.2:
+        elif follow == "dispute":
             yield from self._chargeback(life, payment)
 
     def _chargeback(self, life: Lifecycle, payment: _Payment) -> Iterator[Event]:

@@ -227,10 +227,10 @@ class BraintreeGenerator(ProviderGenerator):
         yield self._notification(life, "transaction_settled" if settles else "transaction_settlement_declined", tx)
         if not settles:
             return
-        roll = self.rng.random()
-        if roll < 0.15:
+        follow = self.follow_up()
+        if follow == "refund":
             yield self._refund(life, sale)
-        elif roll < 0.2:
+        elif follow == "dispute":
             yield from self._dispute(life, sale)
 
     def _refund(self, life: Lifecycle, sale: _Sale) -> Event:

@@ -163,10 +163,10 @@ class CheckoutGenerator(ProviderGenerator):
         yield self._event(life, "payment_approved" if approved else "payment_declined", data)
         if not approved:
             return
-        roll = self.rng.random()
-        if roll < 0.15:
+        follow = self.follow_up()
+        if follow == "refund":
             yield self._refund(life, payment)
-        elif roll < 0.2:
+        elif follow == "dispute":
             yield from self._dispute(life, payment)
 
     def _refund(self, life: Lifecycle, payment: _Payment) -> Event:

@@ -34,6 +34,9 @@ ADVANCE_PROBABILITY = 0.5
 REDELIVERY_DELAY_SECONDS = (5.0, 60.0)
 # OUT_OF_ORDER: held events happened this many seconds before the event that overtakes them is sent.
 OUT_OF_ORDER_GAP_SECONDS = (1.0, 30.0)
+# What follows a captured charge: a refund for this share of them, a dispute for the next share, else nothing.
+REFUND_SHARE = 0.15
+DISPUTE_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,13 @@ class ProviderGenerator(ABC):
         return 1
 
     # The generator.
+    def follow_up(self) -> str | None:
+        """What follows a captured charge: "refund", "dispute" or None, at REFUND_SHARE and DISPUTE_SHARE."""
+        roll = self.rng.random()
+        if roll < REFUND_SHARE:
+            return "refund"
+        return "dispute" if roll < REFUND_SHARE + DISPUTE_SHARE else None
+
     def draw(self, problem: str) -> bool:
         """Whether this draw has `problem` (its rate, 0 when not configured)."""
         return self.rng.random() < self._rates.get(problem, 0.0)

@@ -191,10 +191,10 @@ class StripeGenerator(ProviderGenerator):
         )
         if decline is not None:
             return
-        roll = self.rng.random()
-        if roll < 0.15:
+        follow = self.follow_up()
+        if follow == "refund":
             yield from self._refund(life, charge)
-        elif roll < 0.2:
+        elif follow == "dispute":
             yield from self._dispute(life, charge)
 
     def _charge(self, life: Lifecycle, charge: _Charge, decline: Decline | None, old: bool) -> dict[str, Any]:

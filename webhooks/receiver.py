@@ -45,6 +45,7 @@ from payments.webhooks import (
     HEADER_RECEIPT_ID,
     HEADER_RECEIVED_AT,
     HEADER_SIGNATURE,
+    MALFORMED_BODY,
     PROVIDERS,
     REJECTED_TOPIC,
     REJECTION_REASONS,
@@ -157,6 +158,9 @@ def _endpoint(
             except SignatureRejectedError as exc:
                 reason, status = exc.reason, 401
                 log.debug("%s webhook %s refused: %s", provider.name, receipt_id.decode(), exc)
+            except Exception as exc:  # noqa: BLE001 - an SDK choking on a body: refused and recorded, never a 500
+                reason, status = MALFORMED_BODY, 401
+                log.info("%s webhook %s unreadable: %s", provider.name, receipt_id.decode(), type(exc).__name__)
             else:
                 reason, status = "", 200
         headers += [(HEADER_SIGNATURE, (reason or "valid").encode()), (HEADER_RECEIPT_ID, receipt_id)]

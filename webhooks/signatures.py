@@ -38,6 +38,7 @@ from stripe import SignatureVerificationError, WebhookSignature
 
 from payments.webhooks import (
     ADYEN,
+    ADYEN_SIGNED_FIELDS,
     BRAINTREE,
     CHECKOUT,
     MALFORMED_BODY,
@@ -108,12 +109,20 @@ class AdyenVerifier:
                 MALFORMED_BODY, "not an Adyen notification: no NotificationRequestItem"
             ) from exc
         for index, item in enumerate(items):
-            signature = (item.get("additionalData") or {}).get("hmacSignature")
+            additional = item.get("additionalData") or {}
+            amount = item.get("amount")
+            if not isinstance(additional, dict) or not isinstance(amount, dict):
+                raise SignatureRejectedError(MALFORMED_BODY, f"item {index}: additionalData or amount is no object")
+            signature = additional.get("hmacSignature")
             if not signature:
                 raise SignatureRejectedError(SIGNATURE_MISSING, f"item {index} has no additionalData.hmacSignature")
+            # Only what Adyen signs, and the signature: given anything with a `notificationItems` key, the SDK
+            # checks that key's first item instead, so an item carrying a signed one inside would pass unread.
+            signed = {k: item[k] for k in ADYEN_SIGNED_FIELDS if k in item}
+            signed |= {"amount": amount, "additionalData": {"hmacSignature": signature}}
             try:
-                valid = is_valid_hmac_notification(item, self._key)
-            except (KeyError, TypeError, AttributeError) as exc:  # no `amount`, or fields of the wrong types
+                valid = is_valid_hmac_notification(signed, self._key)
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:  # fields of the wrong types
                 raise SignatureRejectedError(MALFORMED_BODY, f"item {index} lacks the fields Adyen signs") from exc
             if not valid:
                 raise SignatureRejectedError(SIGNATURE_MISMATCH, f"item {index}: hmacSignature does not match")

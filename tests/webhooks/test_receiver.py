@@ -3,6 +3,8 @@ topic, and what /health and /metrics say."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import os
 import subprocess
 import sys
@@ -18,13 +20,21 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from payments.webhooks import (
     BODY_TOO_LARGE,
+    MALFORMED_BODY,
     PROVIDERS,
     SIGNATURE_MISMATCH,
     SIGNATURE_MISSING,
     SIGNATURE_STALE,
     provider,
 )
-from tests.webhooks.signing import STRIPE_EVENT, receiver_env, secrets_env, sign_stripe, signed
+from tests.webhooks.signing import (
+    STRIPE_EVENT,
+    receiver_env,
+    secrets_env,
+    sign_braintree_payload,
+    sign_stripe,
+    signed,
+)
 from webhooks.kafka import ALL_BROKERS_DOWN, CONNECTED, FAILED, KafkaUnavailableError
 from webhooks.receiver import create_app
 from webhooks.settings import ReceiverSettings
@@ -118,6 +128,40 @@ async def test_an_authentic_webhook_is_on_its_topic_unchanged_before_the_provide
     assert record.headers["receipt_id"] == record.key.decode()
     received = datetime.fromisoformat(record.headers["received_at"])
     assert before - timedelta(seconds=1) <= received <= datetime.now(UTC)
+
+
+async def test_the_answer_waits_for_kafkas_acknowledgement(env, kafka):
+    released = asyncio.Event()
+    acknowledge = kafka.produce
+
+    async def held(*args: object) -> None:
+        await released.wait()
+        await acknowledge(*args)
+
+    kafka.produce = held
+    async with serving(env, kafka) as c:
+        answer = asyncio.create_task(_post(c, "stripe", signed("stripe", env)))
+        await asyncio.sleep(0.2)
+        assert not answer.done()  # no 2xx while the record is not acknowledged
+        released.set()
+        assert (await answer).status_code == 200
+    assert len(kafka.records) == 1
+
+
+async def test_an_authentic_body_the_sdk_cannot_read_is_refused_as_malformed_and_recorded(client, kafka, env):
+    # Signed with the stack's keys, but Braintree's SDK fails on the amount while building its objects.
+    xml = (
+        b'<notification><timestamp type="datetime">2026-01-01T00:00:00Z</timestamp>'
+        b"<kind>transaction_settled</kind><subject><transaction><id>abc123</id>"
+        b"<amount>not-a-number</amount></transaction></subject></notification>"
+    )
+    payload = base64.encodebytes(xml)
+    request = sign_braintree_payload(payload, env["BRAINTREE_PUBLIC_KEY"], env["BRAINTREE_PRIVATE_KEY"])
+    response = await _post(client, "braintree", request)
+    assert response.status_code == 401
+    [record] = kafka.on("dev.webhooks_rejected")
+    assert record.headers["signature"] == MALFORMED_BODY
+    assert record.value == request.body
 
 
 async def test_adyen_gets_its_acknowledgement_body(client, env):

@@ -150,6 +150,27 @@ def test_an_adyen_body_without_notification_items_is_malformed(verify, env, body
     assert _refusal(verify, "adyen", request) == MALFORMED_BODY
 
 
+def test_an_adyen_item_carrying_a_signed_item_inside_is_judged_by_its_own_fields(verify, env):
+    # Adyen's SDK, given anything with `notificationItems`, checks that key's first item instead of the
+    # object: a forged item wrapping an authentic one must not pass on the authentic one's signature.
+    authentic = json.loads(sign_adyen([adyen_item()], env["ADYEN_HMAC_KEY"]).body)
+    forged = adyen_item("FORGED0000000001", 99_999_999)
+    forged["additionalData"]["hmacSignature"] = "bm90IGEgc2lnbmF0dXJl"
+    forged["notificationItems"] = authentic["notificationItems"]
+    request = sign_adyen([adyen_item()], env["ADYEN_HMAC_KEY"])
+    request.body = json.dumps({"live": "false", "notificationItems": [{"NotificationRequestItem": forged}]}).encode()
+    assert _refusal(verify, "adyen", request) == SIGNATURE_MISMATCH
+
+
+@pytest.mark.parametrize("field", ["additionalData", "amount"])
+def test_an_adyen_item_whose_objects_are_text_is_malformed(verify, env, field):
+    request = sign_adyen([adyen_item()], env["ADYEN_HMAC_KEY"])
+    doc = json.loads(request.body)
+    doc["notificationItems"][0]["NotificationRequestItem"][field] = "text"
+    request.body = json.dumps(doc).encode()
+    assert _refusal(verify, "adyen", request) == MALFORMED_BODY
+
+
 def test_an_adyen_item_without_the_signed_amount_is_malformed(verify, env):
     item = adyen_item()
     request = sign_adyen([item], env["ADYEN_HMAC_KEY"])

@@ -25,8 +25,9 @@ from pathlib import Path
 from docker.models.containers import Container
 
 from bench.stack import BENCH_LABEL, BenchError, BenchStack
+from components.webhooks import HEALTHCHECK
 from lakehouse.webhooks import topic_records
-from payments.webhooks import PROVIDERS, REJECTED_TOPIC
+from payments.webhooks import PROVIDERS, WEBHOOK_TOPICS
 from providers.polling import poll_until
 from webhooks.generators.settings import load as generator_settings
 from webhooks.settings import RECEIVER_PORT
@@ -216,9 +217,9 @@ def _start_receiver(stack: BenchStack, prefix: str, workers: int) -> Container:
         detach=True,
     )
 
-    # The stack's healthcheck (images/webhooks/bin/healthcheck): the image declares none of its own.
+    # The stack's healthcheck: the image declares none of its own.
     def healthy() -> bool | None:
-        return container.exec_run(["/opt/webhooks/bin/healthcheck"]).exit_code == 0 or None
+        return container.exec_run([HEALTHCHECK]).exit_code == 0 or None
 
     if poll_until(healthy, 60, 1) is None:
         raise BenchError(f"the bench's receiver {container.name} was not healthy within 60 s")
@@ -232,7 +233,7 @@ def measure(stack: BenchStack, repeats: int) -> Edge:
     env = dict(e.split("=", 1) for e in stacked.attrs["Config"]["Env"])
     image = stacked.attrs["Config"]["Image"]
     prefix = f"bench-{stack.run}-"
-    topics = [prefix + p.topic for p in PROVIDERS] + [prefix + REJECTED_TOPIC, prefix + "kafka-limit"]
+    topics = [prefix + t for t in WEBHOOK_TOPICS] + [prefix + "kafka-limit"]
     for topic in topics:
         stack.create_topic(topic, 1)
     binary = vegeta()

@@ -29,12 +29,11 @@ from payments.webhooks import WEBHOOK_TOPICS
 from providers.docker import Container, ContainerArgs, ContainerPort, ContainerVolume, Healthcheck, NetworkAttachment
 from providers.kafka import KafkaClientSecurity
 from providers.random import RandomId
-from webhooks.settings import RECEIVER_PORT
+from webhooks.settings import LEDGER_PATH, RECEIVER_PORT
 
 COMPONENT = "webhooks"  # the containers' component label
 # In images/webhooks: GETs the receiver's /health.
 HEALTHCHECK = "/opt/webhooks/bin/healthcheck"
-LEDGER_DIR = "/var/lib/webhook-generators"  # the generators' ledger of every attempt (JSON lines)
 GENERATORS_MEMORY_MB = 256
 
 # Each provider's secrets as random bytes in hex: (bytes, prefix). Stripe's endpoint secrets start with
@@ -166,7 +165,7 @@ class WebhookGenerators(pulumi.ComponentResource):
                     MERCHANT_ID_ENV: receiver.merchant_id,
                 },
                 secret_envs=dict(receiver.secret_envs),
-                volumes=[ContainerVolume(container_path=LEDGER_DIR, volume_name=ledger.name)],
+                volumes=[ContainerVolume(container_path=str(LEDGER_PATH.parent), volume_name=ledger.name)],
                 networks_advanced=[NetworkAttachment(name=args.network_name)],
                 memory=GENERATORS_MEMORY_MB,
             ),

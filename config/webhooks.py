@@ -104,7 +104,13 @@ def _generator_model(provider: Provider) -> type[Section]:
         ),
         rate_per_second=(
             RatePerSecond,
-            Field(DEFAULT_RATES_PER_SECOND[provider.name], description="provider events generated per second"),
+            Field(
+                DEFAULT_RATES_PER_SECOND[provider.name],
+                description=(
+                    "new webhook requests per second (an Adyen batch carries several events; retries and"
+                    " redeliveries come on top)"
+                ),
+            ),
         ),
         problem_rates=(rates, Field(default_factory=rates, description="the delivery problems' rates")),
     )
@@ -167,7 +173,7 @@ class WebhooksConfig(Section):
 class WebhookGeneratorSettings:
     provider: str  # stripe
     enabled: bool
-    rate_per_second: float  # provider events generated per second
+    rate_per_second: float  # new webhook requests per second
     problem_rates: dict[str, float]  # by delivery problem name (REDELIVERY): the provider's problems only
 
 

@@ -5,7 +5,7 @@ The generators keep a ledger of every HTTP attempt (webhooks/generators); the re
 request to its provider's topic and each refused one to the rejected topic. Balanced means, per provider:
 the provider event identities of the attempts answered 2xx are the identities on the provider's topic, each
 as many times (one record per accepted delivery, nothing lost, nothing doubled), and the attempts refused
-(401, 413) are as many as the provider's records on the rejected topic.
+(401) are as many as the provider's records on the rejected topic.
 
 The generators are stopped while counting (an attempt in flight would be on a topic but not yet in the
 ledger) and started again after.
@@ -29,10 +29,11 @@ from payments.webhooks import (
     HEADER_SIGNATURE,
     PROVIDERS,
     REJECTED_TOPIC,
+    WEBHOOK_TOPICS,
     event_identities,
 )
 from providers.docker.client import client
-from webhooks.generators.delivery import LEDGER_PATH
+from webhooks.settings import LEDGER_PATH
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,12 @@ class ProviderAccount:
     provider: str
     attempts: int = 0
     accepted: Counter[str] = field(default_factory=Counter)  # identities of the attempts answered 2xx
-    refused: int = 0  # attempts answered 401 or 413
+    refused: int = 0  # attempts answered 401
     unavailable: int = 0  # attempts answered 5xx or not at all (the generators retry them)
     on_topic: Counter[str] = field(default_factory=Counter)  # identities on the provider's topic
     on_rejected: int = 0  # the provider's records on the rejected topic
     attempted: set[str] = field(default_factory=set)  # identities of every attempt, whatever its answer
-    foreign: int = 0  # records of events the generators never sent (the bench's, a hand-made request)
+    foreign: int = 0  # records of events the generators never sent (a hand-made request, a ledger lost)
 
     @property
     def missing(self) -> Counter[str]:
@@ -92,19 +93,25 @@ def ledger_lines(container_name: str) -> list[dict]:
     return lines
 
 
-def topic_records(bootstrap: str, topic: str) -> Iterator[Record]:
-    """Every record of `topic`, up to its end offsets when asked."""
+def topic_records(bootstrap: str, topic: str, client_config: dict[str, str] | None = None) -> Iterator[Record]:
+    """Every record `topic` holds, up to its end offsets when asked. `client_config`: the cluster's librdkafka
+    security settings (output `kafka_client_config`)."""
     consumer = Consumer(
-        {"bootstrap.servers": bootstrap, "group.id": "webhooks-accounting", "enable.auto.commit": False}
+        {
+            **(client_config or {}),
+            "bootstrap.servers": bootstrap,
+            "group.id": "webhooks-accounting",
+            "enable.auto.commit": False,
+        }
     )
     try:
         partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-        ends = {}
+        starts, ends = {}, {}
         for p in partitions:
             low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
             if high > low:
-                ends[p] = high
-        consumer.assign([TopicPartition(topic, p, 0) for p in ends])
+                starts[p], ends[p] = low, high  # from the oldest record retention kept
+        consumer.assign([TopicPartition(topic, p, starts[p]) for p in ends])
         while ends:
             message = consumer.poll(10)
             if message is None:
@@ -139,7 +146,7 @@ def account(lines: Iterable[dict], records: dict[str, list[Record]]) -> dict[str
         status = line["status"]
         if status is not None and 200 <= status < 300:
             a.accepted.update(line["identities"])
-        elif status in (401, 413):
+        elif status == 401:
             a.refused += 1
         else:
             a.unavailable += 1
@@ -160,16 +167,21 @@ def account(lines: Iterable[dict], records: dict[str, list[Record]]) -> dict[str
     return accounts
 
 
-def read_topics(bootstrap: str, topic_prefix: str = "") -> dict[str, list[Record]]:
-    """Every record of the providers' topics and the rejected topic, by unprefixed topic name."""
-    names = [*(p.topic for p in PROVIDERS), REJECTED_TOPIC]
-    return {name: list(topic_records(bootstrap, topic_prefix + name)) for name in names}
+def read_topics(outputs: dict) -> dict[str, list[Record]]:
+    """Every record of the providers' topics and the rejected topic of the stack whose `outputs` are given,
+    by unprefixed topic name (the stack's names may carry `kafka.topicPrefix`)."""
+    declared: list[str] = outputs["kafka_topics"]
+    out = {}
+    for name in WEBHOOK_TOPICS:
+        [topic] = [t for t in declared if t.endswith(name)]
+        out[name] = list(topic_records(outputs["kafka_bootstrap_servers"], topic, outputs.get("kafka_client_config")))
+    return out
 
 
 def report(accounts: dict[str, ProviderAccount]) -> str:
     """A Markdown table of the accounts, one row per provider: requests (HTTP attempts), then provider events
     (an Adyen batch carries several; a redelivered event counts again), then refused requests."""
-    names = ["provider", "requests", "events 2xx", "events on topic", "lost", "doubled", "401/413"]
+    names = ["provider", "requests", "events 2xx", "events on topic", "lost", "doubled", "401"]
     names += ["on rejected", "5xx or no answer", "not generated", "balanced"]
     rows = ["| " + " | ".join(names) + " |", "| --- |" + " ---: |" * (len(names) - 2) + " --- |"]
     for a in accounts.values():
@@ -194,7 +206,7 @@ def main() -> None:
     generators = client().containers.get(outputs["webhook_generators_container"])
     generators.stop(timeout=30)  # in-flight attempts finish and reach the ledger
     try:
-        records = read_topics(outputs["kafka_bootstrap_servers"], outputs.get("kafka_topic_prefix", ""))
+        records = read_topics(outputs)
         accounts = account(ledger_lines(generators.name), records)
     finally:
         generators.start()

@@ -2,9 +2,10 @@
 unit where it departs from ISO 4217, which providers want a three-decimal amount to end in 0, and the
 currencies the provider-native generators draw.
 
-Sources (docs/providers.md §2): Stripe's currency page (ISK is sent with 2 decimals for backward
-compatibility, 500 = 5 ISK; three-decimal amounts must end in 0); Adyen's currency codes (CLP has 2
-decimals and CVE 0, "differs from standard") and its platform's currency table (IDR 0); Checkout.com's
+Sources (docs/providers.md, "What each provider sends"): Stripe's currency page (ISK is sent with 2
+decimals for backward compatibility, 500 = 5 ISK; three-decimal amounts must end in 0); Adyen's
+currency codes (CLP has 2 decimals and CVE 0, "differs from standard") and its platform's currency
+table (IDR 0); Checkout.com's
 "calculating the amount" (ISK in full units; three-decimal amounts must end in 0). Braintree sends
 decimal strings in major units, so only ISO's minor unit says how many decimals they carry.
 """

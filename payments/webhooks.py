@@ -183,7 +183,8 @@ DELIVERY_PROBLEMS = (
         "UNUSUAL_DECIMALS",
         0.1,
         _ALL,
-        "an amount in a zero-decimal (JPY, KRW) or three-decimal (BHD, KWD) currency",
+        "an amount in a zero-decimal (JPY, KRW) or three-decimal (BHD, KWD) currency, or one the provider counts"
+        " differently from ISO 4217 (Stripe ISK; Adyen CLP, CVE, IDR)",
     ),
 )
 

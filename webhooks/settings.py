@@ -15,12 +15,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError
 
 # Where the receiver listens inside its container (on 0.0.0.0); the stack publishes it on a host port.
 RECEIVER_PORT = 8080
+# Where the generators keep their ledger of every attempt (JSON lines): the stack mounts a volume there.
+LEDGER_PATH = Path("/var/lib/webhook-generators/ledger.jsonl")
 
 
 class SettingsError(Exception):

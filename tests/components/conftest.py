@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import runpy
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,13 @@ class RecordingMonitor(MockMonitor):
 
 @pytest.fixture
 def mocks():
+    # Pulumi's runtime takes the thread's current event loop; an async test run before may have closed it.
+    try:
+        closed = asyncio.get_event_loop_policy().get_event_loop().is_closed()
+    except RuntimeError:  # none left
+        closed = True
+    if closed:
+        asyncio.set_event_loop(asyncio.new_event_loop())
     m = RecordingMocks()
     pulumi.runtime.set_mocks(m, project="streaming-lakehouse", stack="unit", preview=False, monitor=RecordingMonitor(m))
     return m

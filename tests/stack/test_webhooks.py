@@ -51,7 +51,7 @@ def _counted(generators, outputs: dict) -> tuple[list[dict], dict]:
     """The ledger and the topics, read with the generators stopped (nothing in flight), then started again."""
     generators.stop(timeout=30)
     try:
-        return ledger_lines(generators.name), read_topics(outputs["kafka_bootstrap_servers"])
+        return ledger_lines(generators.name), read_topics(outputs)
     finally:
         generators.start()
 

@@ -16,9 +16,9 @@ from tests.webhooks.support import (
     STRIPE_SECRET,
 )
 from webhooks.generators.adyen import AdyenGenerator
-from webhooks.generators.delivery import LEDGER_PATH
 from webhooks.generators.settings import SettingsError, load
 from webhooks.generators.stripe import StripeGenerator
+from webhooks.settings import LEDGER_PATH
 
 SECRETS = {
     "STRIPE_WEBHOOK_SECRET": STRIPE_SECRET,

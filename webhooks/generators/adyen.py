@@ -6,7 +6,7 @@ every `additionalData` value a string. Each item is signed in `additionalData.hm
 library's own `Adyen.util.generate_notification_sig`.
 
 Event codes and fields: Adyen/adyen-openapi `json/Webhooks-v1.json`; refusal reasons: Adyen's
-refusal-reasons page. Facts with sources: docs/providers.md §1-§4.
+refusal-reasons page. Facts with sources: docs/providers.md ("What each provider sends", "Sources").
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from Adyen.util import generate_notification_sig
 
 from payments.webhooks import ADYEN
 from webhooks.generators.core import (
+    DAY,
     DIGITS,
     UPPER,
     Card,
@@ -32,8 +33,6 @@ from webhooks.generators.core import (
     central_european,
     draw_card,
 )
-
-DAY = 86_400
 
 
 @dataclass(frozen=True)

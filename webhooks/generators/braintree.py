@@ -7,7 +7,8 @@ declines a `processor-response-code` with its `processor-response-type`. There i
 
 Kinds and fields: braintree_python `webhook_notification.py`, `webhook_testing_gateway.py`,
 `transaction.py`, `subscription.py`, `dispute.py`, `processor_response_types.py`; processor response
-codes: Braintree's authorization-responses page. Facts with sources: docs/providers.md §1-§4.
+codes: Braintree's authorization-responses page.
+Facts with sources: docs/providers.md ("What each provider sends", "Sources").
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from braintree.util.crypto import Crypto
 from payments import provider_currencies
 from payments.webhooks import BRAINTREE
 from webhooks.generators.core import (
+    DAY,
     DIGITS,
     LOWER,
     Card,
@@ -37,8 +39,6 @@ from webhooks.generators.core import (
     draw_card,
     utc_seconds,
 )
-
-DAY = 86_400
 
 
 @dataclass(frozen=True)

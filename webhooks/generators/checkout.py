@@ -6,7 +6,8 @@ Signed in the `Cko-Signature` header: hex HMAC-SHA256 of the raw body with the w
 (Checkout.com publishes no Python signer).
 
 Event types and fields: Checkout.com's webhook event-type pages (payment_declined, dispute_* events),
-its API response codes and "calculating the amount". Facts with sources: docs/providers.md §1-§4.
+its API response codes and "calculating the amount".
+Facts with sources: docs/providers.md ("What each provider sends", "Sources").
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from payments.webhooks import CHECKOUT
 from webhooks.generators.core import (
+    DAY,
     DIGITS,
     Card,
     Event,
@@ -36,7 +38,6 @@ from webhooks.generators.core import (
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 VERSION = "1.0.29"
 API = "https://api.checkout.com"
-DAY = 86_400
 
 APPROVED = ("10000", "Approved")
 # (response_code, response_summary) of declined payments: soft (20xxx), hard (30xxx), risk (40xxx).

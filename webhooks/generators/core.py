@@ -34,6 +34,7 @@ ADVANCE_PROBABILITY = 0.5
 REDELIVERY_DELAY_SECONDS = (5.0, 60.0)
 # OUT_OF_ORDER: held events happened this many seconds before the event that overtakes them is sent.
 OUT_OF_ORDER_GAP_SECONDS = (1.0, 30.0)
+DAY = 86_400  # seconds
 # What follows a captured charge: a refund for this share of them, a dispute for the next share, else nothing.
 REFUND_SHARE = 0.15
 DISPUTE_SHARE = 0.05

@@ -23,10 +23,10 @@ from tenacity.wait import wait_base
 
 from payments.webhooks import provider
 from webhooks.generators.core import ProviderGenerator, Request
+from webhooks.settings import LEDGER_PATH
 
 LOG = logging.getLogger(__name__)
 
-LEDGER_PATH = Path("/var/lib/webhook-generators/ledger.jsonl")
 LEDGER_FILE_BYTES = 64 * 2**20
 LEDGER_BACKUPS = 3  # ledger.jsonl.1 … .3 beside the current file
 # Requests of one provider in flight at once, and deliveries alive (in flight, waiting to retry or to be

@@ -25,8 +25,8 @@ from webhooks.generators.adyen import AdyenGenerator
 from webhooks.generators.braintree import BraintreeGenerator
 from webhooks.generators.checkout import CheckoutGenerator
 from webhooks.generators.core import ProviderGenerator
-from webhooks.generators.delivery import LEDGER_PATH
 from webhooks.generators.stripe import StripeGenerator
+from webhooks.settings import LEDGER_PATH
 
 # The secrets each provider's generator signs with: environment variable -> its constructor's argument.
 SECRETS: dict[str, dict[str, str]] = {

@@ -6,7 +6,7 @@ stripe-python's own `WebhookSignature.generate_signature_header`.
 Event names and fields: stripe-python's `_event.py`, `_charge.py`, `_refund.py`, `_dispute.py`,
 `_subscription.py`, `_invoice.py`; API version 2025-03-31.basil moved an invoice's subscription under
 `parent.subscription_details` and a subscription's periods onto its items (CHANGELOG 12.0.0).
-Facts with sources: docs/providers.md §1-§4.
+Facts with sources: docs/providers.md ("What each provider sends", "Sources").
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import stripe
 
 from payments.webhooks import STALE_SIGNATURE_AGE_SECONDS, STRIPE
 from webhooks.generators.core import (
+    DAY,
     DIGITS,
     LOWER,
     UPPER,
@@ -38,8 +39,6 @@ from webhooks.generators.core import (
 API_VERSION = "2025-03-31.basil"
 # OLD_API_VERSION: the version before basil, whose invoices carry `subscription` at the top level.
 OLDER_API_VERSION = "2025-02-24.acacia"
-# STALE_SIGNATURE: how far back a stale signature's timestamp is; far beyond Stripe's 300 s tolerance.
-DAY = 86_400
 
 
 @dataclass(frozen=True)

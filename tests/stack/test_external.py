@@ -76,6 +76,8 @@ def _config_b(a: dict) -> dict:
         },
         "trino": {"enabled": False},
         "generators": {e.name: {"enabled": False} for e in EVENT_TYPES},
+        # The webhook edge is containers of the stack's own: off, B runs none.
+        "webhooks": {"receiver": {"enabled": False}},
         "s3SecretAccessKey": a["s3_reader_secret_access_key"],
     }
 
